@@ -1,0 +1,34 @@
+"""Platform policy (平台策略) that the pre-check depends on, and date arithmetic in calendar months.
+
+The two seed platforms disagree on the certificate validity window: Douyin asks for at least 3 months
+(seed 004 §1.2 主办信息 2), WeChat for more than 1 month (seed 001 §三(一)1 提示). It is therefore policy,
+not a rule constant.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    #: certificates and IDs must stay valid at least this many months after submission
+    certificate_validity_months: int = 3
+    #: signed letters must be dated within this many months before submission (and never after it)
+    letter_max_age_months: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.certificate_validity_months <= 24:
+            raise ValueError("certificate_validity_months must be between 0 and 24")
+        if not 0 < self.letter_max_age_months <= 12:
+            raise ValueError("letter_max_age_months must be between 1 and 12")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months, clamped to the month's last day (1-31 + 1 month → 2-28)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, min(day.day, last))

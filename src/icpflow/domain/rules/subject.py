@@ -1,0 +1,183 @@
+"""Evaluators about the subject (主办单位): certificate, nature, address, and required fields.
+
+Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..document import LONG_TERM, Person
+from ..enums import AttachmentKind, OrgCertificateType, PersonIdType, Slot, label
+from ..identifiers import check_person_id, check_uscc, resident_id_area, uscc_authority
+from ..policy import add_months
+from .catalogue import Rule
+from .context import Context, evaluator
+
+
+def _resolve(root: Any, path: str) -> Any:
+    """Follow a dotted path through models; None when a step is absent (or a sentinel string)."""
+    node = root
+    for part in path.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+@evaluator("required_fields")
+def required_fields(ctx: Context, rule: Rule) -> None:
+    """params.paths: dotted paths of text fields that must not be blank."""
+    for path in rule.params.get("paths", []):
+        value = _resolve(ctx.doc, path)
+        if isinstance(value, str) and not value.strip():
+            ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
+
+
+@evaluator("province_known")
+def province_known(ctx: Context, rule: Rule) -> None:
+    if not ctx.province:
+        ctx.finding(rule, "subject.address.province")
+
+
+@evaluator("certificate_number_format")
+def certificate_number_format(ctx: Context, rule: Rule) -> None:
+    cert = ctx.doc.subject.certificate
+    if not cert.number.strip():
+        return
+    if isinstance(cert.type, PersonIdType):
+        problem = check_person_id(cert.type, cert.number, ctx.regions, ctx.judged_on)
+    elif cert.type.value in rule.params.get("uscc_types", []):
+        problem = check_uscc(cert.number, ctx.regions)
+    else:
+        return
+    if problem is not None:
+        ctx.finding(rule, "subject.certificate.number", cert_type=label(cert.type),
+                    detail=problem.message, detail_fix=problem.fix)
+
+
+@evaluator("uscc_authority_matches_nature")
+def uscc_authority_matches_nature(ctx: Context, rule: Rule) -> None:
+    """GB 32100: the first character names the registering authority; it should fit the nature."""
+    cert = ctx.doc.subject.certificate
+    if not isinstance(cert.type, OrgCertificateType) or check_uscc(cert.number, ctx.regions) is not None:
+        return
+    expected = rule.params.get("authorities", {}).get(ctx.nature.value)
+    authority = uscc_authority(cert.number)
+    if expected and authority and authority not in expected:
+        ctx.finding(rule, "subject.nature", authority=authority, expected="、".join(expected),
+                    nature=label(ctx.nature))
+
+
+@evaluator("certificate_matches_nature")
+def certificate_matches_nature(ctx: Context, rule: Rule) -> None:
+    cert = ctx.doc.subject.certificate
+    if ctx.is_individual:
+        ok = isinstance(cert.type, PersonIdType)
+        allowed = [label(t) for t in PersonIdType]
+    else:
+        allowed_codes = rule.params.get("allowed", {}).get(ctx.nature.value, [])
+        ok = cert.type.value in allowed_codes
+        allowed = [label(t) for t in allowed_codes]
+    if not ok:
+        ctx.finding(rule, "subject.certificate.type", cert_type=label(cert.type),
+                    nature=label(ctx.nature), allowed="、".join(allowed))
+
+
+@evaluator("certificate_validity")
+def certificate_validity(ctx: Context, rule: Rule) -> None:
+    cert = ctx.doc.subject.certificate
+    months = ctx.policy.certificate_validity_months
+    horizon = add_months(ctx.judged_on, months)
+    if cert.valid_from is not None and cert.valid_from > ctx.judged_on:
+        ctx.finding(rule, "subject.certificate.valid_from", months=months,
+                    detail=f"有效期起始日 {cert.valid_from} 晚于提交日 {ctx.judged_on}")
+    if cert.valid_to is None:
+        ctx.finding(rule, "subject.certificate.valid_to", months=months, detail="未填写证件有效期截止日")
+        return
+    if cert.valid_to == LONG_TERM:
+        return
+    assert not isinstance(cert.valid_to, str)
+    if cert.valid_from is not None and cert.valid_to < cert.valid_from:
+        ctx.finding(rule, "subject.certificate.valid_to", months=months,
+                    detail=f"有效期截止日 {cert.valid_to} 早于起始日 {cert.valid_from}")
+    elif cert.valid_to < horizon:
+        state = "已过期" if cert.valid_to < ctx.judged_on else f"剩余有效期不足 {months} 个月"
+        ctx.finding(rule, "subject.certificate.valid_to", months=months,
+                    detail=f"证件有效期至 {cert.valid_to}，{state}（需至少有效至 {horizon}）")
+
+
+@evaluator("address_region")
+def address_region(ctx: Context, rule: Rule) -> None:
+    addr = ctx.doc.subject.address
+    if addr is None:
+        return
+    for suffix, message, fix in ctx.regions.check_address(addr.province, addr.city, addr.district):
+        ctx.finding(rule, f"subject.address.{suffix}", detail=message, detail_fix=fix)
+
+
+@evaluator("address_detail_repeats_region")
+def address_detail_repeats_region(ctx: Context, rule: Rule) -> None:
+    addr = ctx.doc.subject.address
+    if addr is None or not addr.detail.strip():
+        return
+    if ctx.regions.detail_repeats_region(addr.detail, addr.province, addr.city, addr.district):
+        ctx.finding(rule, "subject.address.detail", detail=addr.detail)
+
+
+@evaluator("address_province_matches_certificate")
+def address_province_matches_certificate(ctx: Context, rule: Rule) -> None:
+    """Organisations are judged where their certificate was issued; the address should be there too."""
+    addr = ctx.doc.subject.address
+    if addr is None or not ctx.is_organisation or not ctx.province:
+        return
+    if ctx.regions.province_code(addr.province) != ctx.province:
+        ctx.finding(rule, "subject.address.province",
+                    address_province=ctx.regions.province_name(addr.province) or addr.province)
+
+
+@evaluator("address_pattern")
+def address_pattern(ctx: Context, rule: Rule) -> None:
+    """params.forbid: a regex the detail must not match (Beijing: `1-2-03` instead of words)."""
+    addr = ctx.doc.subject.address
+    if addr is None:
+        return
+    match = re.search(str(rule.params["forbid"]), addr.detail)
+    if match:
+        ctx.finding(rule, "subject.address.detail", found=match.group(0))
+
+
+@evaluator("home_address")
+def home_address(ctx: Context, rule: Rule) -> None:
+    """Tianjin: an individual writes their home address down to the room (params.require: regex)."""
+    addr = ctx.doc.subject.address
+    if addr is None or not ctx.is_individual:
+        return
+    if not re.search(str(rule.params["require"]), addr.detail):
+        ctx.finding(rule, "subject.address.detail", detail=addr.detail)
+
+
+def _household_province(ctx: Context, person: Person) -> str | None:
+    """Where an individual is registered (户籍): the ID's address, else the resident ID's area code."""
+    from_text = ctx.regions.province_from_text(person.id_address)
+    if from_text:
+        return from_text
+    if person.id_type is PersonIdType.RESIDENT_ID:
+        area = resident_id_area(person.id_number)
+        if area and ctx.regions.exists_any_year(area[:2] + "0000"):
+            return area[:2] + "0000"
+    return None
+
+
+@evaluator("residence_proof")
+def residence_proof(ctx: Context, rule: Rule) -> None:
+    """Individuals filing outside their household province prove residence (seed 004 §1.2 附件 6)."""
+    if ctx.full is None or not ctx.is_individual or not ctx.province:
+        return
+    home = _household_province(ctx, ctx.full.subject.principal)
+    if home is None or home == ctx.province:
+        return
+    detail = rule.params.get("materials", {}).get(ctx.province) or rule.params.get("default_materials", "")
+    ctx.require(rule, AttachmentKind.RESIDENCE_PROOF, str(rule.params.get("slot", Slot.SUBJECT_SUPPLEMENTARY)),
+                home=ctx.regions.province_name(home), detail=detail)
