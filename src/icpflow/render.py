@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .domain.enums import PreApprovalCategory, label
+from .domain.enums import AttachmentKind, PreApprovalCategory, Slot, label
 from .domain.regions import RegionTable
 from .domain.rules.catalogue import Rule
 
@@ -54,33 +54,30 @@ def report(console: Console, data: dict[str, Any], *, source: str = "") -> None:
     console.print(Panel(head, title="备案预检报告", expand=True))
 
     if data["findings"]:
-        table = Table(title="问题", expand=True, show_lines=True)
-        table.add_column("级别", no_wrap=True)
-        table.add_column("字段", style="bold")
-        table.add_column("问题与修改方法")
+        console.print(Text(f"问题（{len(data['findings'])}）", style="bold"))
         for f in data["findings"]:
-            body = Text(f["message"])
-            body.append(f"\n→ {f['fix']}", style="green")
-            body.append(f"\n{f['rule']} · 依据 {f['source']}", style="dim")
-            table.add_row(Text(label(f["severity"]), style=_SEVERITY_STYLE.get(f["severity"], "")),
-                          f["field"] or "（整体）", body)
-        console.print(table)
+            line = Text("  ")
+            line.append(f"{label(f['severity'])} ", style=_SEVERITY_STYLE.get(f["severity"], ""))
+            line.append(f["field"] or "（整体）", style="bold")
+            line.append(f"\n    {f['message']}")
+            line.append(f"\n    → {f['fix']}", style="green")
+            line.append(f"\n    {f['rule']} · 依据 {f['source']}", style="dim")
+            console.print(line)
 
     if data["requirements"]:
-        table = Table(title="需提交的材料", expand=True, show_lines=True)
-        table.add_column("", no_wrap=True)
-        table.add_column("材料", style="bold")
-        table.add_column("上传位置", no_wrap=True)
-        table.add_column("原因")
+        console.print(Text("需提交的材料", style="bold"))
         for r in data["requirements"]:
-            mark = Text("✔", style="green") if r["met"] else Text("✘", style="red")
-            reason = Text(r["reason"])
-            if r.get("template"):
-                reason.append(f"\n模板：{r['template']}", style="dim")
-            if r.get("alternative_field"):
-                reason.append(f"\n也可在 {r['alternative_field']} 中备注说明代替", style="dim")
-            table.add_row(mark, label(r["kind"]), label(r["slot"]), reason)
-        console.print(table)
+            line = Text("  ")
+            line.append("✔ " if r["met"] else "✘ ", style="green" if r["met"] else "red")
+            line.append(label(r["kind"], AttachmentKind), style="bold")
+            line.append(f" → 【{label(r['slot'], Slot)}】")
+            if not r["met"]:
+                line.append(f"\n    {r['reason']}")
+                if r.get("alternative_field"):
+                    line.append(f"\n    也可在 {r['alternative_field']} 中备注说明代替（见下方建议备注）", style="green")
+                if r.get("template"):
+                    line.append(f"\n    模板：{r['template']}", style="dim")
+            console.print(line)
 
     if data["pre_approval_hits"]:
         table = Table(title="前置审批关键字", expand=True)

@@ -121,8 +121,10 @@ def make_filing(
     else:
         subject_name = f"某某科技有限公司{seq}"
         authority = {"government": "1", "public_institution": "1", "social_organization": "5"}.get(nature, "9")
+        cert_type = {"government": "uscc_certificate", "public_institution": "public_institution_certificate",
+                     "social_organization": "social_organization_certificate"}.get(nature, "business_license")
         certificate = {
-            "type": "business_license", "number": make_uscc(district, seq, authority), "address": "某区某路 90 号",
+            "type": cert_type, "number": make_uscc(district, seq, authority), "address": "某区某路 90 号",
             "valid_from": "2019-05-01", "valid_to": "long_term",
             "business_scope": "技术开发、技术服务、技术咨询；软件开发；计算机系统服务。",
         }
@@ -158,7 +160,8 @@ def make_filing(
         attachments.append({"id": "commitment", "slot": slot, "kind": kind, "signed_on": signed_on,
                             "width": 1200, "height": 1600})
     if province == "120000":
-        _tianjin(program, principal, attachments, subject_name, district, seq, individual, signed_on)
+        _tianjin(program, principal, attachments, subject_name, district, seq,
+                 nature in ("individual", "individual_business"), signed_on)
     doc: dict[str, object] = {
         "schema_version": 1,
         "kind": "new",
@@ -180,11 +183,12 @@ def make_filing(
 
 
 def _tianjin(program: dict[str, object], principal: dict[str, object], attachments: list[dict[str, object]],
-             subject_name: str, district: str, seq: int, individual: bool, signed_on: str) -> None:
+             subject_name: str, district: str, seq: int, one_person: bool, signed_on: str) -> None:
     """Tianjin wants an employee other than the legal representative as mini-program principal, with
-    a letter, and nothing in the remarks but one fixed line per emergency phone (seed 004 §1.3 天津)."""
+    a letter, and nothing in the remarks but one fixed line per emergency phone (seed 004 §1.3 天津).
+    Individuals and individual businesses keep their one person as both principals."""
     people = [principal]
-    if not individual:
+    if not one_person:
         employee = make_person(district, name="李某某", seq=seq + 500, legal_rep=False, phone_seed=seq * 4 + 1)
         program["principal"] = employee
         people.append(employee)

@@ -1,6 +1,7 @@
 """The pre-check report (预检报告): the second public contract of `shared/spec/filing-document.md`.
 
-Plain frozen dataclasses: the engine builds many of them per filing, and a report is serialised once,
+Plain slotted dataclasses, treated as values (not frozen: a frozen dataclass costs ~1.5 us more to build,
+and the engine builds dozens per filing). A report is serialised once,
 by `Report.to_dict()`, into exactly the JSON shape of the spec (fields may be added, never renamed).
 """
 
@@ -15,7 +16,7 @@ from .enums import Severity, Verdict
 REPORT_SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """One thing a reviewer or bureau would object to (审核意见), tied to a field of the document."""
 
@@ -37,7 +38,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Requirement:
     """A material this case needs (需提交的材料), met or not.
 
@@ -70,7 +71,7 @@ class Requirement:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PreApprovalHit:
     """A pre-approval keyword (前置审批关键字) found in a field; spans index the original text.
 
@@ -96,7 +97,7 @@ class PreApprovalHit:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SuggestedRemark:
     """Exact text for the filer to paste into a remark field (备注)."""
 

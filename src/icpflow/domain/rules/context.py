@@ -9,11 +9,12 @@ holds only the logic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document import (
+    Attachment,
     CancelProgramFiling,
     CancelSubjectFiling,
     FullFiling,
@@ -58,7 +59,7 @@ class ImageFacts:
     problem: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Party:
     """A person in the filing and the JSON path where they are written."""
 
@@ -102,6 +103,8 @@ class Context:
         self.is_individual = self.nature is SubjectNature.INDIVIDUAL
         self.is_organisation = self.nature in ORGANISATION_NATURES
         self._hits: list[PreApprovalHit] | None = None
+        self._parties: tuple[Party, ...] | None = None
+        self._by_kind: dict[AttachmentKind, list[Attachment]] | None = None
         self._fmt_base = {
             "province_name": regions.province_name(province) if province else "",
             "bureau": report.bureau,
@@ -110,14 +113,18 @@ class Context:
         }
 
     # ----- derived facts -------------------------------------------------------------------------
-    def parties(self) -> Iterator[Party]:
+    def parties(self) -> tuple[Party, ...]:
         """Every principal written in the document, the program principal only when written out."""
-        if self.full is not None:
-            yield Party("subject.principal", self.full.subject.principal, "主办单位负责人")
-            if isinstance(self.full.program.principal, Person):
-                yield Party("program.principal", self.full.program.principal, "小程序负责人")
-        elif self.doc.subject.principal is not None:
-            yield Party("subject.principal", self.doc.subject.principal, "主办单位负责人")
+        if self._parties is None:
+            found: list[Party] = []
+            if self.full is not None:
+                found.append(Party("subject.principal", self.full.subject.principal, "主办单位负责人"))
+                if isinstance(self.full.program.principal, Person):
+                    found.append(Party("program.principal", self.full.program.principal, "小程序负责人"))
+            elif self.doc.subject.principal is not None:
+                found.append(Party("subject.principal", self.doc.subject.principal, "主办单位负责人"))
+            self._parties = tuple(found)
+        return self._parties
 
     def program_principal(self) -> tuple[str, Person] | None:
         if self.full is None:
@@ -126,8 +133,14 @@ class Context:
         path = "program.principal" if isinstance(p.principal, Person) else "subject.principal"
         return path, program_principal(p, self.full.subject)
 
-    def attachments_of(self, kind: AttachmentKind) -> list[tuple[int, Any]]:
-        return [(i, a) for i, a in enumerate(self.doc.attachments) if a.kind is kind]
+    def attachments_of(self, kind: AttachmentKind) -> list[Attachment]:
+        """The attachments of one kind, from an index built on first use."""
+        if self._by_kind is None:
+            index: dict[AttachmentKind, list[Attachment]] = {}
+            for att in self.doc.attachments:
+                index.setdefault(att.kind, []).append(att)
+            self._by_kind = index
+        return self._by_kind.get(kind, [])
 
     def pre_approval_hits(self) -> list[PreApprovalHit]:
         """Keyword hits over subject name, business scope, program name and description (cached)."""
@@ -175,9 +188,10 @@ class Context:
         **values: Any,
     ) -> bool:
         """Record that `kind` must be uploaded to `slot`; met when it is there (or the alternative is)."""
-        in_slot = [a for a in self.doc.attachments if a.kind is kind and a.slot == slot]
-        elsewhere = [a for a in self.doc.attachments if a.kind is kind and a.slot != slot]
-        met = bool(in_slot) or alternative_met
+        of_kind = self.attachments_of(kind)
+        in_slot = any(a.slot == slot for a in of_kind)
+        elsewhere = [a for a in of_kind if a.slot != slot]
+        met = in_slot or alternative_met
         reason = self._fmt(rule.message, values)
         if not met and elsewhere:
             wrong = label(elsewhere[0].slot)

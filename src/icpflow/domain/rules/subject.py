@@ -6,6 +6,9 @@ Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from ..document import LONG_TERM, Person
@@ -16,21 +19,23 @@ from .catalogue import Rule
 from .context import Context, evaluator
 
 
-def _resolve(root: Any, path: str) -> Any:
-    """Follow a dotted path through models; None when a step is absent (or a sentinel string)."""
-    node = root
-    for part in path.split("."):
-        node = getattr(node, part, None)
-        if node is None:
-            return None
-    return node
+@lru_cache(maxsize=256)
+def _getter(path: str) -> Callable[[Any], Any]:
+    return attrgetter(path)
 
 
 @evaluator("required_fields")
 def required_fields(ctx: Context, rule: Rule) -> None:
-    """params.paths: dotted paths of text fields that must not be blank."""
+    """params.paths: dotted paths of text fields that must not be blank.
+
+    A path through a part the document does not have (a program principal given as
+    `same_as_subject_principal`, a cancellation without a program) is not a blank field: skipped.
+    """
     for path in rule.params.get("paths", []):
-        value = _resolve(ctx.doc, path)
+        try:
+            value = _getter(path)(ctx.doc)
+        except AttributeError:
+            continue
         if isinstance(value, str) and not value.strip():
             ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
 
