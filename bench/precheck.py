@@ -28,7 +28,7 @@ from typing import Any
 
 from icpflow.bootstrap import build_checker
 from icpflow.config import Settings
-from icpflow.domain import identifiers
+from icpflow.domain import contacts, credit_code, identifiers
 from icpflow.domain.document import DOCUMENT_ADAPTER
 from icpflow.services.precheck import check_raw
 from icpflow.testing import PROVINCE_DISTRICTS, FrozenClock, make_filing
@@ -69,7 +69,7 @@ def generate(n: int, seed: int = 20261122) -> list[bytes]:
 
 
 def _clear_caches() -> None:
-    for value in vars(identifiers).values():
+    for value in [*vars(identifiers).values(), *vars(contacts).values(), *vars(credit_code).values()]:
         clear = getattr(value, "cache_clear", None)
         if callable(clear):
             clear()

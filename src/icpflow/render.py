@@ -74,7 +74,8 @@ def report(console: Console, data: dict[str, Any], *, source: str = "") -> None:
             if not r["met"]:
                 line.append(f"\n    {r['reason']}")
                 if r.get("alternative_field"):
-                    line.append(f"\n    也可在 {r['alternative_field']} 中备注说明代替（见下方建议备注）", style="green")
+                    hint = f"\n    也可在 {r['alternative_field']} 中备注说明代替（见下方建议备注）"
+                    line.append(hint, style="green")
                 if r.get("template"):
                     line.append(f"\n    模板：{r['template']}", style="dim")
             console.print(line)

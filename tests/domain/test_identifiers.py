@@ -12,25 +12,24 @@ from hypothesis import strategies as st
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
-from icpflow.domain.enums import PersonIdType
-from icpflow.domain.identifiers import (
+from icpflow.domain.contacts import check_email, check_mobile, check_phone, normalize_phone
+from icpflow.domain.credit_code import (
     USCC_AUTHORITIES,
-    IdProblem,
-    check_email,
-    check_mobile,
-    check_person_id,
-    check_phone,
-    check_resident_id,
     check_uscc,
-    gb11643_check_char,
-    is_chinese_ordinary_passport,
-    normalize_phone,
-    resident_id_area,
-    resident_id_birth_date,
     uscc_authority,
     uscc_check_char,
     uscc_institution_type,
     uscc_region,
+)
+from icpflow.domain.enums import PersonIdType
+from icpflow.domain.identifiers import (
+    IdProblem,
+    check_person_id,
+    check_resident_id,
+    gb11643_check_char,
+    is_chinese_ordinary_passport,
+    resident_id_area,
+    resident_id_birth_date,
 )
 from icpflow.domain.regions import RegionTable
 

@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icpflow.domain.identifiers import _cn_number_type, _email_plainly_valid, check_email, check_mobile
+from icpflow.domain.contacts import _cn_number_type, _email_plainly_valid, check_email, check_mobile
 
 
 def _library_type(national: str) -> int:

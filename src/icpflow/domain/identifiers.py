@@ -1,4 +1,4 @@
-"""Validators for identity numbers, credit codes, phone numbers and e-mail addresses.
+"""Validators for personal identity numbers (credit codes: `credit_code.py`; phones and e-mail: `contacts.py`).
 
 Every check returns None when the value is fine, or an `IdProblem` naming what is wrong and the expected
 form, in Chinese, for the filer. Nothing here raises on any string (empty, whitespace, full-width digits,
@@ -30,34 +30,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from email_validator import validate_email
-
 from .enums import PersonIdType
 from .regions import RegionTable
 
 __all__ = [
-    "USCC_AUTHORITIES",
-    "USCC_INSTITUTION_TYPES",
     "IdProblem",
-    "check_email",
-    "check_mobile",
     "check_person_id",
-    "check_phone",
     "check_resident_id",
-    "check_uscc",
     "gb11643_check_char",
     "is_chinese_ordinary_passport",
-    "normalize_phone",
     "resident_id_area",
     "resident_id_birth_date",
-    "uscc_authority",
-    "uscc_check_char",
-    "uscc_institution_type",
-    "uscc_region",
 ]
 
-_CACHE_SIZE = 8192
+CACHE_SIZE = 8192
 _EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
@@ -78,7 +64,7 @@ _GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _GB11643_CHECK = "10X98765432"
 
 _ID18 = re.compile(r"[0-9]{17}[0-9X]")
-_DIGITS = re.compile(r"[0-9]+")
+DIGITS = re.compile(r"[0-9]+")
 
 
 def gb11643_check_char(body: str) -> str:
@@ -87,14 +73,14 @@ def gb11643_check_char(body: str) -> str:
     return _GB11643_CHECK[total % 11]
 
 
-def _display_char(ch: str) -> str:
+def display_char(ch: str) -> str:
     """A character safe to show inside a message: control, format and space characters as U+XXXX."""
     if ch.isprintable() and not ch.isspace():
         return f"“{ch}”"
     return f"U+{ord(ch):04X}"
 
 
-def _text_problem(kind: str, label: str, text: str) -> IdProblem | None:
+def text_problem(kind: str, label: str, text: str) -> IdProblem | None:
     """Empty / full-width / non-ASCII input, shared by every identifier check. `text` is stripped."""
     if not text:
         return IdProblem(f"{kind}.empty", f"{label}未填写", f"请填写{label}")
@@ -108,12 +94,12 @@ def _text_problem(kind: str, label: str, text: str) -> IdProblem | None:
         if "\uff01" <= ch <= "\uff5e" or ch == "\u3000":
             return IdProblem(
                 f"{kind}.fullwidth",
-                f"{label}中含有全角字符{_display_char(ch)}",
+                f"{label}中含有全角字符{display_char(ch)}",
                 "请切换到半角(英文)输入法,重新输入数字和字母",
             )
         return IdProblem(
             f"{kind}.characters",
-            f"{label}中含有不允许的字符{_display_char(ch)}",
+            f"{label}中含有不允许的字符{display_char(ch)}",
             f"请只填写{label}本身的数字和字母,不要包含空格、符号或其他文字",
         )
     return None  # pragma: no cover - the loop always finds the non-ASCII character
@@ -191,11 +177,11 @@ def check_resident_id(number: str, regions: RegionTable, today: dt.date) -> IdPr
     return _check_resident_id(number, regions, today)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _check_resident_id(number: str, regions: RegionTable, today: dt.date) -> IdProblem | None:
     kind, label = "resident_id", _RESIDENT_LABEL
     text = number.strip()
-    problem = _text_problem(kind, label, text)
+    problem = text_problem(kind, label, text)
     if problem is not None:
         return problem
     text = text.upper()  # a lowercase x is the same check character X
@@ -314,13 +300,13 @@ def check_person_id(
     return _check_other_id(kind, number, regions, today)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _check_other_id(
     kind: PersonIdType, number: str, regions: RegionTable, today: dt.date
 ) -> IdProblem | None:
     label = _LABELS[kind]
     text = number.strip()
-    problem = _text_problem(kind.value, label, text)
+    problem = text_problem(kind.value, label, text)
     # The older Taiwan permit prints its letter in full-width brackets: accept those two characters.
     fullwidth_brackets_ok = kind is PersonIdType.TAIWAN_TRAVEL_PERMIT and _TAIWAN_TRAVEL.fullmatch(
         text.upper()
@@ -395,391 +381,3 @@ def _check_other_id(
             "请对照居住证核对号码,或将证件类型改为实际使用的证件",
         )
     return _birth_problem(kind.value, label, text, today)
-
-
-# -- unified social credit code (统一社会信用代码, GB 32100-2015) ----------------------------------------
-
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I O Z S V
-_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
-_USCC_FORM = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
-
-#: GB 32100-2015 表 1: registration-authority code (登记管理部门代码).
-USCC_AUTHORITIES: dict[str, str] = {
-    "1": "机构编制",
-    "2": "外交",
-    "3": "司法行政",
-    "4": "文化",
-    "5": "民政",
-    "6": "旅游",
-    "7": "宗教",
-    "8": "工会",
-    "9": "工商",
-    "A": "中央军委改革和编制办公室",
-    "N": "农业",
-    "Y": "其他",
-}
-
-#: GB 32100-2015 表 1: institution-type code (机构类别代码) per authority.
-USCC_INSTITUTION_TYPES: dict[str, dict[str, str]] = {
-    "1": {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"},
-    "2": {"1": "外国常驻新闻机构", "9": "其他"},
-    "3": {
-        "1": "律师执业机构",
-        "2": "公证处",
-        "3": "基层法律服务所",
-        "4": "司法鉴定机构",
-        "5": "仲裁委员会",
-        "9": "其他",
-    },
-    "4": {"1": "外国在华文化中心", "9": "其他"},
-    "5": {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"},
-    "6": {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地(大陆)代表机构", "9": "其他"},
-    "7": {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"},
-    "8": {"1": "基层工会", "9": "其他"},
-    "9": {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"},
-    "A": {"1": "军队事业单位", "9": "其他"},
-    "N": {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"},
-    "Y": {"1": "其他"},  # 其他: not subdivided, always 1
-}
-
-#: Region part of codes assigned by central (national-level) registration authorities.
-_USCC_CENTRAL_REGION = "100000"
-_USCC_LABEL = "统一社会信用代码"
-
-
-def uscc_check_char(body: str) -> str:
-    """The GB 32100 MOD 31 check character for 17 characters from the USCC alphabet (caller checks)."""
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
-    return _USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def check_uscc(number: str, regions: RegionTable) -> IdProblem | None:
-    """GB 32100 unified social credit code: alphabet, authority and type codes, region, check character.
-
-    Own implementation rather than `stdnum.cn.uscc.is_valid`, which requires the first 8 characters to
-    be digits and so rejects the authority codes A (军队), N (农业) and Y (其他) that GB 32100 defines.
-    The organisation-code part (characters 9–17, GB 11714) is not re-checked: codes of 个体工商户 are
-    assigned without a GB 11714 check character.
-    """
-    if not isinstance(number, str):
-        number = ""
-    return _check_uscc(number, regions)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _check_uscc(number: str, regions: RegionTable) -> IdProblem | None:
-    kind, label = "uscc", _USCC_LABEL
-    text = number.strip()
-    problem = _text_problem(kind, label, text)
-    if problem is not None:
-        return problem
-    text = text.upper()
-    if len(text) != 18:
-        hint = ",15 位的是旧营业执照注册号" if len(text) == 15 and text.isdigit() else ""
-        return IdProblem(
-            "uscc.length",
-            f"{label}应为 18 位,实际为 {len(text)} 位{hint}",
-            "请按营业执照或登记证书上的 18 位统一社会信用代码填写",
-        )
-    if _USCC_FORM.fullmatch(text) is None:
-        bad = next((c for c in text if c not in _USCC_VALUE), "")
-        hint = ""
-        if bad == "O":
-            hint = "(可能把数字 0 写成了字母 O)"
-        elif bad == "I":
-            hint = "(可能把数字 1 写成了字母 I)"
-        return IdProblem(
-            "uscc.characters",
-            f"{label}中含有不使用的字符{_display_char(bad)}{hint}",
-            "统一社会信用代码只由数字和大写字母组成,不使用字母 I、O、Z、S、V",
-        )
-    authority, institution = text[0], text[1]
-    if authority not in USCC_AUTHORITIES:
-        return IdProblem(
-            "uscc.authority",
-            f"{label}第 1 位“{authority}”不是登记管理部门代码",
-            "第 1 位应为 1–9、A、N 或 Y,请对照证照核对",
-        )
-    types = USCC_INSTITUTION_TYPES[authority]
-    if institution not in types:
-        allowed = "、".join(types)
-        return IdProblem(
-            "uscc.institution_type",
-            f"{label}第 2 位“{institution}”不是{USCC_AUTHORITIES[authority]}登记的机构类别代码",
-            f"登记管理部门为“{authority}”时第 2 位应为 {allowed},请对照证照核对",
-        )
-    region = text[2:8]
-    if not (region.isdigit() and (region == _USCC_CENTRAL_REGION or regions.exists_any_year(region))):
-        return IdProblem(
-            "uscc.region",
-            f"{label}第 3–8 位“{region}”不是行政区划代码",
-            "第 3–8 位应为登记机关所在地的行政区划代码,请对照证照核对",
-        )
-    if uscc_check_char(text[:17]) != text[17]:
-        return IdProblem(
-            "uscc.checksum",
-            f"{label}校验位不符,代码中可能有字符填错",
-            "请对照营业执照或登记证书逐位核对全部 18 位",
-        )
-    return None
-
-
-def _uscc_text(number: str) -> str | None:
-    if not isinstance(number, str):
-        return None
-    text = number.strip().upper()
-    return text if _USCC_FORM.fullmatch(text) else None
-
-
-def uscc_authority(number: str) -> str | None:
-    """The registration-authority code (1st character, e.g. "9" for 工商), or None if not a USCC form."""
-    text = _uscc_text(number)
-    return None if text is None else text[0]
-
-
-def uscc_institution_type(number: str) -> str | None:
-    """The institution-type code (2nd character, e.g. "2" in 92… for 个体工商户), or None."""
-    text = _uscc_text(number)
-    return None if text is None else text[1]
-
-
-def uscc_region(number: str) -> str | None:
-    """The registration region (characters 3–8) when they are digits, else None."""
-    text = _uscc_text(number)
-    if text is None or not text[2:8].isdigit():
-        return None
-    return text[2:8]
-
-
-# -- phone numbers ----------------------------------------------------------------------------------------
-
-# Separators filers type inside phone numbers; anything else is left in and fails the fast path.
-_PHONE_SEPARATORS = str.maketrans("", "", " -()\u00a0")
-# Mainland mobile numbers: 11 digits starting 13–19 (MIIT numbering plan); +86 / 0086 / 86 allowed.
-_MOBILE_FAST = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")
-# The shape of a mobile number with a prefix outside the plan (12x, 10x): reported as "not allocated".
-_MOBILE_SHAPE = re.compile(r"(?:\+86|0086|86)?(1[0-9]{10})")
-# Landlines: trunk 0 + area code (2–3 digits after the 0, e.g. 10, 571) + 7–8 digit subscriber number;
-# with +86/0086 the trunk 0 is dropped.
-_LANDLINE_FAST = re.compile(r"(?:(?:\+86|0086)([1-9][0-9]{8,10})|(0[1-9][0-9]{8,10}))")
-_MOBILE_TYPES = frozenset(
-    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
-_PHONE_TYPES = _MOBILE_TYPES | {phonenumbers.PhoneNumberType.FIXED_LINE}
-
-
-def _phone_text(number: str) -> str:
-    return number.strip().translate(_PHONE_SEPARATORS)
-
-
-# phonenumbers decides a number's type by trying its region's descriptors in a fixed order, in Python,
-# which costs ~25 us a number. `_cn_number_type` runs the same algorithm (the order and possible-length
-# gate of `phonenumberutil._number_type_helper`) over the library's own CN metadata, compiled once.
-# tests/domain/test_identifiers_fast_paths.py checks it against phonenumbers number by number.
-_CN_META = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-_TYPE_ORDER = (
-    ("premium_rate", phonenumbers.PhoneNumberType.PREMIUM_RATE),
-    ("toll_free", phonenumbers.PhoneNumberType.TOLL_FREE),
-    ("shared_cost", phonenumbers.PhoneNumberType.SHARED_COST),
-    ("voip", phonenumbers.PhoneNumberType.VOIP),
-    ("personal_number", phonenumbers.PhoneNumberType.PERSONAL_NUMBER),
-    ("pager", phonenumbers.PhoneNumberType.PAGER),
-    ("uan", phonenumbers.PhoneNumberType.UAN),
-    ("voicemail", phonenumbers.PhoneNumberType.VOICEMAIL),
-)
-
-
-def _descriptor(name: str) -> tuple[frozenset[int], re.Pattern[str]] | None:
-    desc = getattr(_CN_META, name, None)
-    if desc is None or desc.national_number_pattern is None:
-        return None
-    return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)
-
-
-_CN_GENERAL = _descriptor("general_desc")
-_CN_ORDERED = [(d, kind) for name, kind in _TYPE_ORDER if (d := _descriptor(name)) is not None]
-_CN_FIXED = _descriptor("fixed_line")
-_CN_MOBILE = _descriptor("mobile")
-
-
-def _matches(national: str, desc: tuple[frozenset[int], re.Pattern[str]] | None) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
-        return False
-    return pattern.fullmatch(national) is not None
-
-
-def _cn_number_type(national: str) -> int:
-    """The phonenumbers type of a CN national significant number (no trunk 0), as the library computes it."""
-    if not _matches(national, _CN_GENERAL):
-        return phonenumbers.PhoneNumberType.UNKNOWN
-    for desc, kind in _CN_ORDERED:
-        if _matches(national, desc):
-            return kind
-    same = _CN_META.same_mobile_and_fixed_line_pattern
-    if _matches(national, _CN_FIXED):
-        if same or _matches(national, _CN_MOBILE):
-            return phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
-        return phonenumbers.PhoneNumberType.FIXED_LINE
-    if not same and _matches(national, _CN_MOBILE):
-        return phonenumbers.PhoneNumberType.MOBILE
-    return phonenumbers.PhoneNumberType.UNKNOWN
-
-
-def check_mobile(number: str) -> IdProblem | None:
-    """A mainland China mobile number: 11 digits (optionally +86 / 86), spaces and dashes allowed."""
-    if not isinstance(number, str):
-        number = ""
-    return _check_mobile(number)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _check_mobile(number: str) -> IdProblem | None:
-    label = "手机号码"
-    text = _phone_text(number)
-    problem = _text_problem("mobile", label, text)
-    if problem is not None:
-        return problem
-    m = _MOBILE_FAST.fullmatch(text) or _MOBILE_SHAPE.fullmatch(text)
-    if m is None:
-        if _LANDLINE_FAST.fullmatch(text):
-            return IdProblem(
-                "mobile.landline",
-                "这是固定电话号码,此处需要手机号码",
-                "请填写 11 位中国内地手机号码,如 13800138000",
-            )
-        return IdProblem(
-            "mobile.format",
-            "手机号码应为 11 位中国内地手机号码(以 1 开头)",
-            "请填写 11 位数字,如 13800138000;可带 +86,不要带分机号或其他文字",
-        )
-    kind = _cn_number_type(m.group(1)) if m.re is _MOBILE_FAST else phonenumbers.PhoneNumberType.UNKNOWN
-    if kind not in _MOBILE_TYPES:
-        return IdProblem(
-            "mobile.unassigned",
-            f"{m.group(1)} 不在已分配的中国内地手机号段内(前 3 位“{m.group(1)[:3]}”)",
-            "请核对手机号码的前 3 位是否填错",
-        )
-    return None
-
-
-def check_phone(number: str) -> IdProblem | None:
-    """A mainland mobile number, or a landline with its area code (0571-88889999, 010-12345678)."""
-    if not isinstance(number, str):
-        number = ""
-    return _check_phone(number)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _check_phone(number: str) -> IdProblem | None:
-    label = "电话号码"
-    text = _phone_text(number)
-    problem = _text_problem("phone", label, text)
-    if problem is not None:
-        return problem
-    if _MOBILE_SHAPE.fullmatch(text):
-        problem = _check_mobile(number)
-        if problem is None:
-            return None
-        return IdProblem("phone.unassigned", problem.message, problem.fix)
-    m = _LANDLINE_FAST.fullmatch(text)
-    if m is None:
-        if text.isdigit() and 7 <= len(text) <= 8:
-            return IdProblem(
-                "phone.area_code",
-                "固定电话号码缺少区号",
-                "请在号码前加上区号,如 0571-88889999、010-12345678",
-            )
-        return IdProblem(
-            "phone.format",
-            "电话号码格式不正确",
-            "请填写 11 位手机号码,或带区号的固定电话,如 0571-88889999;不要带分机号或其他文字",
-        )
-    national = m.group(2) or "0" + m.group(1)
-    if _cn_number_type(national[1:]) not in _PHONE_TYPES:
-        return IdProblem(
-            "phone.invalid",
-            f"{national} 不是有效的中国内地固定电话号码",
-            "请核对区号和号码位数,如 0571-88889999、010-12345678",
-        )
-    return None
-
-
-def normalize_phone(number: str) -> str:
-    """Digits only, national form ("+86 138-0013-8000" -> "13800138000", "+86 571 8888 9999" ->
-    "057188889999"), so two spellings of one number compare equal. Unrecognised input: its ASCII digits."""
-    if not isinstance(number, str):
-        return ""
-    return _normalize_phone(number)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _normalize_phone(number: str) -> str:
-    text = _phone_text(number)
-    if m := _MOBILE_FAST.fullmatch(text):
-        return m.group(1)
-    if m := _LANDLINE_FAST.fullmatch(text):
-        return m.group(2) or "0" + m.group(1)
-    return "".join(_DIGITS.findall(text))
-
-
-# -- e-mail -------------------------------------------------------------------------------------------------
-
-# Cheap shape test: one @, something on both sides, a dot in the domain, no whitespace.
-_EMAIL_FAST = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-# email-validator costs ~120 us an address. Almost every address filers type is a plain ASCII dot-atom
-# at an ordinary domain, which the library always accepts; those skip it. Anything else (quotes, IDNA,
-# odd lengths, special-use domains, "--" in a label) still goes through the library.
-# tests/domain/test_identifiers_fast_paths.py checks: plainly valid => the library accepts.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL_PLAIN = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+([A-Za-z]{{2,63}}))")
-_SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
-
-
-def _email_plainly_valid(text: str) -> bool:
-    m = _EMAIL_PLAIN.fullmatch(text)
-    if m is None or len(m.group(1)) > 64 or len(text) > 254 or len(m.group(2)) > 253:
-        return False
-    if m.group(3).lower() in _SPECIAL_USE:
-        return False
-    return all(label[2:4] != "--" for label in m.group(2).split("."))
-
-
-def check_email(addr: str) -> IdProblem | None:
-    """An e-mail address by RFC 5321/5322 syntax (email-validator, no DNS lookup: no network here)."""
-    if not isinstance(addr, str):
-        addr = ""
-    return _check_email(addr)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _check_email(addr: str) -> IdProblem | None:
-    text = addr.strip()
-    fix = "请填写完整的电子邮箱地址,如 name@example.com"
-    if not text:
-        return IdProblem("email.empty", "电子邮箱未填写", fix)
-    if not text.isascii():
-        wide = next((c for c in text if "\uff01" <= c <= "\uff5e" or c == "\u3000"), None)
-        if wide is not None:
-            return IdProblem(
-                "email.fullwidth",
-                f"电子邮箱中含有全角字符{_display_char(wide)}",
-                "请切换到半角(英文)输入法重新输入,@ 和 . 都应为半角",
-            )
-    if _EMAIL_FAST.fullmatch(text) is None:
-        return IdProblem("email.format", "电子邮箱地址格式不正确:应包含 @ 和带“.”的域名", fix)
-    if _email_plainly_valid(text):
-        return None
-    try:
-        validate_email(text, check_deliverability=False)
-    except Exception:
-        # EmailNotValidError is the documented failure; anything else (an idna codec error on an
-        # exotic domain) is still "not a usable address", and this function must never raise.
-        return IdProblem("email.format", "电子邮箱地址格式不正确", fix)
-    return None

@@ -199,7 +199,7 @@ class Context:
         self.report.requirements.append(
             Requirement(
                 kind=kind.value,
-                slot=slot,
+                slot=Slot(slot).value,
                 met=met,
                 rule=rule.id,
                 reason=reason,

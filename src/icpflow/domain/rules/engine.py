@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..credit_code import check_uscc, uscc_region
 from ..enums import OrgCertificateType, ProgramType
-from ..identifiers import uscc_region
 from ..policy import Policy
 from ..preapproval import KeywordScanner
 from ..regions import RegionTable
@@ -46,7 +46,7 @@ class Checker:
             if subj.address is not None and self.regions.exists_any_year(subj.address.province):
                 return self.regions.province_code(subj.address.province)
             return self.regions.province_from_text(cert.address) or ""
-        region = uscc_region(cert.number)
+        region = uscc_region(cert.number) if check_uscc(cert.number, self.regions) is None else None
         if region and region != "100000" and self.regions.exists_any_year(region[:2] + "0000"):
             return region[:2] + "0000"
         from_text = self.regions.province_from_text(cert.address)

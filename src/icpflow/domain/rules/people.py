@@ -5,20 +5,24 @@ Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml
 
 from __future__ import annotations
 
+from ..contacts import check_email, check_mobile, check_phone, normalize_phone
 from ..document import LONG_TERM, FullFiling, LegalRepresentative, Person
 from ..enums import AttachmentKind, Slot, SubjectNature, label
-from ..identifiers import check_email, check_mobile, check_person_id, check_phone, normalize_phone
+from ..identifiers import check_person_id
 from ..policy import add_months
 from .catalogue import Rule
 from .context import Context, evaluator
 
 
 def is_legal_representative(person: Person, legal_rep: LegalRepresentative | None) -> bool:
-    """The person is the legal representative (法定代表人) if they say so, or match the one on record."""
-    if person.is_legal_representative:
-        return True
+    """Whether the person is the legal representative (法定代表人).
+
+    The record on the certificate decides when the filing gives one: a principal who ticks the box but
+    is not the person on record is not the legal representative (legal_rep_consistency says why). Only
+    without a record does the box speak for itself.
+    """
     if legal_rep is None or not legal_rep.name.strip():
-        return False
+        return person.is_legal_representative
     if person.name.strip() != legal_rep.name.strip():
         return False
     return not legal_rep.id_number or legal_rep.id_number.strip().upper() == person.id_number.strip().upper()
@@ -169,10 +173,18 @@ def subject_principal_legal_rep(ctx: Context, rule: Rule) -> None:
         ctx.finding(rule, "subject.principal.is_legal_representative", name=ctx.full.subject.principal.name)
 
 
+def _legal_rep_demanded(ctx: Context, check: str) -> bool:
+    """A rule in force for this filing (evaluator `check`) demands the legal representative himself, so no
+    letter can stand in for him (seed 004 §1.2: 四川(个体工商户必须为法定代表人); 个体工商户必须为法定代表人)."""
+    return any(r.check == check for r in ctx.rules.values())
+
+
 @evaluator("subject_principal_authorization")
 def subject_principal_authorization(ctx: Context, rule: Rule) -> None:
     """Not the legal representative: allowed with an authorisation letter in 主体补充材料."""
     if ctx.full is None or not ctx.is_organisation or _subject_principal_is_legal_rep(ctx.full):
+        return
+    if _legal_rep_demanded(ctx, "subject_principal_legal_rep"):
         return
     ctx.require(rule, AttachmentKind.SUBJECT_PRINCIPAL_AUTHORIZATION,
                 str(rule.params.get("slot", Slot.SUBJECT_SUPPLEMENTARY)),
@@ -193,6 +205,8 @@ def program_principal_authorization(ctx: Context, rule: Rule) -> None:
         return
     found = _program_principal_is_legal_rep(ctx)
     if found is None or found[1]:
+        return
+    if ctx.nature is SubjectNature.INDIVIDUAL_BUSINESS and _legal_rep_demanded(ctx, "program_principal_legal_rep"):
         return
     templates = rule.params.get("templates", {})
     template = templates.get(ctx.province, "program_principal_authorization")

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..contacts import normalize_phone
 from ..document import FullFiling, PreApproval
 from ..enums import AttachmentKind, PreApprovalCategory, ProgramType, Slot, label
-from ..identifiers import normalize_phone
 from .catalogue import Rule
 from .context import Context, evaluator
 
 _NEGATION = re.compile(r"不涉及|不从事|不经营|不包含|不含|未涉及|无涉及")
-_TIANJIN_LINE = re.compile(r"应急联系电话手机号\s*([+\d][\d\s-]{6,})\s*使用人为\s*(\S+?)公司员工\s*(\S+)")
+#: The name ends at whitespace or punctuation, so lines joined by `；` are read one by one and a sentence
+#: appended after `，` is not swallowed into the name (and is then reported by no_other_remarks).
+_TIANJIN_LINE = re.compile(r"应急联系电话手机号\s*([+\d][\d\s-]{6,})\s*使用人为\s*(\S+?)公司员工\s*([^\s，,；;。、]+)")
 _SPLIT = re.compile(r"[\n；;。]+")
 
 
@@ -129,11 +131,21 @@ def approval_required(ctx: Context, rule: Rule) -> None:
 
 @evaluator("letter_only_no_remark")
 def letter_only_no_remark(ctx: Context, rule: Rule) -> None:
-    """Where only the letter counts, a non-involvement remark is refused (Sichuan: 不支持进行备注)."""
+    """Where only the letter counts, a non-involvement remark is refused (Sichuan: 不支持进行备注).
+
+    A remark states non-involvement when a sentence negates and names 前置审批 or a category, by the same
+    test (labels and the non-involvement rule's aliases) that accepts such a remark in other provinces.
+    """
     doc = _full(ctx)
     if doc is None:
         return
-    if any(_NEGATION.search(s) and "前置审批" in s for s in _SPLIT.split(doc.program.remark)):
+    remark = doc.program.remark
+    aliases: dict[str, list[str]] = next(
+        (r.params.get("aliases", {}) for r in ctx.rules.values() if r.check == "non_involvement"), {}
+    )
+    if any(_NEGATION.search(s) and "前置审批" in s for s in _SPLIT.split(remark)) or any(
+        _states_non_involvement(remark, c.value, aliases) for c in PreApprovalCategory
+    ):
         ctx.finding(rule, "program.remark")
 
 
@@ -191,9 +203,11 @@ def no_other_remarks(ctx: Context, rule: Rule) -> None:
     if doc.subject.remark.strip():
         ctx.finding(rule, "subject.remark", found=doc.subject.remark.strip()[:30])
     rest = _TIANJIN_LINE.sub("", doc.program.remark)
-    rest = re.sub(r"[\s\n；;。，,、()（）]", "", rest)
-    if rest:
-        ctx.finding(rule, "program.remark", found=rest[:30])
+    if re.sub(r"[\s\n；;。，,、()（）]", "", rest):
+        # Quote the leftover as the filer wrote it: with the punctuation stripped, "13802156789、13612047735"
+        # would read "1380215678913612047735", a number that is not in the remark.
+        found = re.sub(r"\s+", " ", rest).strip(" ；;。，,、")
+        ctx.finding(rule, "program.remark", found=found[:30])
 
 
 @evaluator("material_when_count")

@@ -11,9 +11,10 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from ..credit_code import check_uscc, uscc_authority
 from ..document import LONG_TERM, Person
 from ..enums import AttachmentKind, OrgCertificateType, PersonIdType, Slot, label
-from ..identifiers import check_person_id, check_uscc, resident_id_area, uscc_authority
+from ..identifiers import check_person_id, resident_id_area
 from ..policy import add_months
 from .catalogue import Rule
 from .context import Context, evaluator
