@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icpflow.domain.enums import PreApprovalCategory, label
@@ -375,3 +375,15 @@ def test_from_keywords_borrows_the_metadata_of_known_categories() -> None:
     category: Category = small.categories["ride_hailing"]
     assert category.keywords == ("打车",)
     assert category.licence == "《网络预约出租汽车经营许可证》"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(max_size=60))
+def test_the_unchanged_text_fast_path_agrees_with_character_by_character_normalisation(text: str) -> None:
+    from icpflow.domain.text import _normalise_slowly
+
+    slow = _normalise_slowly(text)
+    fast = normalise(text)
+    assert fast.text == slow.text
+    if fast.origin is not None:
+        assert list(fast.origin) == list(slow.origin or ())

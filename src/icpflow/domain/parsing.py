@@ -125,7 +125,8 @@ def problems_from(exc: ValidationError) -> list[DocumentProblem]:
         if err["type"] == "json_invalid":
             problems.append(DocumentProblem("", "", _expected(err)))
             continue
-        problems.append(DocumentProblem(format_path(err["loc"]), _found(err.get("input")), _expected(err)))
+        found = "（缺失）" if err["type"] == "missing" else _found(err.get("input"))
+        problems.append(DocumentProblem(format_path(err["loc"]), found, _expected(err)))
     return problems
 
 

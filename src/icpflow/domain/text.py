@@ -48,6 +48,8 @@ class _CharTable(dict[int, str]):
 #: everyone, so sharing it is safe. Used for texts with characters outside the BMP.
 _TABLE = _CharTable()
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: What the table changes besides NFKC: ASCII capitals and the removable characters.
+_UNCHANGED_IF_NFKC = re.compile(r"[A-Z\s\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 @functools.cache
@@ -94,6 +96,10 @@ def normalise(text: str) -> NormalisedText:
     removed it is built from their positions; only texts with expanding characters (`…` → `...`,
     `Ⅱ` → `ii`) or characters outside the BMP take the character-by-character path.
     """
+    if _UNCHANGED_IF_NFKC.search(text) is None and unicodedata.is_normalized("NFKC", text):
+        # The common case (Chinese and lower-case ASCII, no space): nothing to do. A string that is
+        # NFKC-normal holds no character that NFKC maps alone, so the per-character table is the identity.
+        return NormalisedText(text)
     if _ASTRAL.search(text):
         return _normalise_slowly(text)
     norm = text.translate(_bmp_table())

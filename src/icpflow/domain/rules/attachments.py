@@ -6,7 +6,7 @@ Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml
 
 from __future__ import annotations
 
-from ..document import Attachment, Person
+from ..document import Attachment, CancelProgramFiling, FullFiling, Person
 from ..enums import SIGNED_LETTER_KINDS, AttachmentKind, PersonIdType, Slot, label
 from ..filing_number import parse_filing_number
 from ..policy import add_months
@@ -124,17 +124,23 @@ def landscape_photos(ctx: Context, rule: Rule) -> None:
 def record_number_format(ctx: Context, rule: Rule) -> None:
     """A cancellation names the record it cancels: the subject's number, or a mini-program's `-nX`."""
     doc = ctx.doc
-    program = getattr(doc, "program", None)
-    if program is not None:
-        path, number, want_service = "program.record_number", program.record_number, True
+    want_service: bool | None  # None: either the subject's number or a mini-program's
+    if isinstance(doc, FullFiling):  # a change filing names the record it changes
+        path, number, want_service = "record_number", doc.record_number, None
+    elif isinstance(doc, CancelProgramFiling):
+        path, number, want_service = "program.record_number", doc.program.record_number, True
     else:
-        path, number, want_service = "record_number", getattr(doc, "record_number", ""), False
+        path, number, want_service = "record_number", doc.record_number, False
     parsed = parse_filing_number(number)
-    if parsed is None:
+    if not number.strip():
+        ctx.finding(rule, path, number=number, detail="未填写原备案号")
+    elif parsed is None:
         ctx.finding(rule, path, number=number, detail="不是有效的备案号格式")
+    elif want_service is None and parsed.service is not None and parsed.suffix != "X":
+        ctx.finding(rule, path, number=number, detail="这不是小程序的备案号（小程序备案号以 -序号X 结尾）")
     elif want_service and parsed.suffix != "X":
         ctx.finding(rule, path, number=number, detail="小程序备案号应以 -序号X 结尾，例如 浙ICP备2023012345号-2X")
-    elif not want_service and parsed.service is not None:
+    elif want_service is False and parsed.service is not None:
         ctx.finding(rule, path, number=number, detail="注销主体应填写主体备案号（不带 -序号）")
     elif ctx.province and parsed.abbreviation not in (
         ctx.regions.abbreviation(ctx.province), ctx.regions.alt_abbreviation(ctx.province)

@@ -105,12 +105,7 @@ class Context:
         self._hits: list[PreApprovalHit] | None = None
         self._parties: tuple[Party, ...] | None = None
         self._by_kind: dict[AttachmentKind, list[Attachment]] | None = None
-        self._fmt_base = {
-            "province_name": regions.province_name(province) if province else "",
-            "bureau": report.bureau,
-            "judged_on": judged_on.isoformat(),
-            "nature": label(self.nature),
-        }
+        self._fmt_base: dict[str, Any] | None = None
 
     # ----- derived facts -------------------------------------------------------------------------
     def parties(self) -> tuple[Party, ...]:
@@ -160,6 +155,13 @@ class Context:
     def _fmt(self, text: str, values: dict[str, Any]) -> str:
         if "{" not in text:
             return text
+        if self._fmt_base is None:  # most filings need no formatting at all: build on first use
+            self._fmt_base = {
+                "province_name": self.regions.province_name(self.province) if self.province else "",
+                "bureau": self.report.bureau,
+                "judged_on": self.judged_on.isoformat(),
+                "nature": label(self.nature),
+            }
         merged = _FormatDict(self._fmt_base)
         merged.update(values)
         return text.format_map(merged)
@@ -188,25 +190,20 @@ class Context:
         **values: Any,
     ) -> bool:
         """Record that `kind` must be uploaded to `slot`; met when it is there (or the alternative is)."""
-        of_kind = self.attachments_of(kind)
-        in_slot = any(a.slot == slot for a in of_kind)
-        elsewhere = [a for a in of_kind if a.slot != slot]
-        met = in_slot or alternative_met
+        slot_code = slot if type(slot) is str else Slot(slot).value
+        met = alternative_met
+        misplaced: Attachment | None = None
+        for att in self.attachments_of(kind):
+            if att.slot == slot_code:
+                met = True
+                break
+            misplaced = att
         reason = self._fmt(rule.message, values)
-        if not met and elsewhere:
-            wrong = label(elsewhere[0].slot)
-            reason += f"（已上传的“{label(kind)}”位置不对：应上传至【{label(slot, Slot)}】，而不是【{wrong}】）"
+        if not met and misplaced is not None:
+            wrong = label(misplaced.slot)
+            reason += f"（已上传的“{label(kind)}”位置不对：应上传至【{label(slot_code, Slot)}】，而不是【{wrong}】）"
         self.report.requirements.append(
-            Requirement(
-                kind=kind.value,
-                slot=Slot(slot).value,
-                met=met,
-                rule=rule.id,
-                reason=reason,
-                template=template,
-                alternative_field=alternative_field,
-                source=rule.source,
-            )
+            Requirement(kind.value, slot_code, met, rule.id, reason, template, alternative_field, rule.source)
         )
         return met
 

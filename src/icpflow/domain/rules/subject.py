@@ -6,10 +6,10 @@ Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
+
+from pydantic import BaseModel
 
 from ..credit_code import check_uscc, uscc_authority
 from ..document import LONG_TERM, Person
@@ -21,22 +21,27 @@ from .context import Context, evaluator
 
 
 @lru_cache(maxsize=256)
-def _getter(path: str) -> Callable[[Any], Any]:
-    return attrgetter(path)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+def _resolve(root: BaseModel, path: str) -> Any:
+    """Follow a dotted path through the document's models; None where a step is not a model with that
+    field (a program principal given as `same_as_subject_principal`, a cancellation without a program).
+    Reads `__dict__` rather than `getattr(..., None)`: no exception raised and caught per missing step."""
+    node: Any = root
+    for part in _parts(path):
+        if not isinstance(node, BaseModel):
+            return None
+        node = node.__dict__.get(part)
+    return node
 
 
 @evaluator("required_fields")
 def required_fields(ctx: Context, rule: Rule) -> None:
-    """params.paths: dotted paths of text fields that must not be blank.
-
-    A path through a part the document does not have (a program principal given as
-    `same_as_subject_principal`, a cancellation without a program) is not a blank field: skipped.
-    """
+    """params.paths: dotted paths of text fields that must not be blank (absent parts are skipped)."""
     for path in rule.params.get("paths", []):
-        try:
-            value = _getter(path)(ctx.doc)
-        except AttributeError:
-            continue
+        value = _resolve(ctx.doc, path)
         if isinstance(value, str) and not value.strip():
             ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
 
