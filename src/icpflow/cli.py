@@ -127,24 +127,29 @@ def _init_worker(settings_json: str, images: bool) -> None:
     _WORKER["images"] = images
 
 
-def _check(item: Item) -> dict[str, Any]:
+def _check(item: Item) -> tuple[int, str]:
+    """(exit code, the outcome as one line of JSON): strings cross process boundaries cheaply."""
     if item.text is None:
-        return CheckOutcome(item.source, problems=[DocumentProblem("", "", item.problem)]).to_dict()
-    settings: Settings = _WORKER["settings"]
-    probe = LocalImageProbe(Path(item.base_dir), max_pixels=settings.max_image_pixels) if _WORKER["images"] else None
-    outcome = check_raw(item.text, source=item.source, checker=_WORKER["checker"], clock=_WORKER["clock"],
-                        probe=probe)
-    return outcome.to_dict()
+        outcome = CheckOutcome(item.source, problems=[DocumentProblem("", "", item.problem)])
+    else:
+        settings: Settings = _WORKER["settings"]
+        probe = None
+        if _WORKER["images"]:
+            probe = LocalImageProbe(Path(item.base_dir), max_pixels=settings.max_image_pixels)
+        outcome = check_raw(item.text, source=item.source, checker=_WORKER["checker"], clock=_WORKER["clock"],
+                            probe=probe)
+    return outcome.exit_code, json.dumps(outcome.to_dict(), ensure_ascii=False)
 
 
-def _check_chunk(items: list[Item]) -> list[dict[str, Any]]:
+def _check_chunk(items: list[Item]) -> list[tuple[int, str]]:
     return [_check(i) for i in items]
 
 
 def run_checks(items: list[Item], settings: Settings, *, jobs: int, images: bool,
-               progress: Progress | None) -> list[dict[str, Any]]:
+               progress: Progress | None) -> list[tuple[int, str]]:
+    """Every item checked, in input order, in this process or in `jobs` worker processes."""
     task = progress.add_task("预检中", total=len(items)) if progress else None
-    results: list[dict[str, Any]] = []
+    results: list[tuple[int, str]] = []
     if jobs <= 1 or len(items) < 64:
         _init_worker(settings.model_dump_json(), images)
         for item in items:
@@ -184,7 +189,7 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="多文档时逐个打印报告")] = False,
 ) -> None:
     """预检备案文档：列出会被平台或管局退回的问题、需要补充的材料和建议备注。"""
-    out = Console(soft_wrap=output is OutputFormat.json, highlight=False)
+    out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     settings = _settings_or_exit(err)
     try:
@@ -207,21 +212,22 @@ def check(
         results = run_checks(items, settings, jobs=jobs, images=images, progress=None)
 
     if output is OutputFormat.json:
-        if many:
-            for result in results:
-                out.out(json.dumps(result, ensure_ascii=False), highlight=False)
+        if many:  # JSON lines, written as they are: no console markup or wrapping on this path
+            sys.stdout.writelines(line + "\n" for _, line in results)
         else:
-            only = results[0]
+            only = json.loads(results[0][1])
             body = only["report"] if "report" in only else {"source": only["source"], "problems": only["problems"]}
-            out.out(json.dumps(body, ensure_ascii=False, indent=2), highlight=False)
-    elif many:
-        if verbose:
-            for result in results:
-                render.outcome(out, result)
-        render.summary(out, results)
+            sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
     else:
-        render.outcome(out, results[0])
-    raise typer.Exit(max((r["exit_code"] for r in results), default=0))
+        decoded = [json.loads(line) for _, line in results]
+        if many:
+            if verbose:
+                for result in decoded:
+                    render.outcome(out, result)
+            render.summary(out, decoded)
+        else:
+            render.outcome(out, decoded[0])
+    raise typer.Exit(max((code for code, _ in results), default=0))
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Policy:
             raise ValueError("letter_max_age_months must be between 1 and 12")
 
 
+@lru_cache(maxsize=1024)  # a batch is judged on a handful of days: each window is computed once
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by whole calendar months, clamped to the month's last day (1-31 + 1 month → 2-28)."""
     index = day.year * 12 + (day.month - 1) + months

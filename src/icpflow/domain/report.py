@@ -30,7 +30,7 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
-            "severity": self.severity.value,
+            "severity": self.severity._value_,
             "field": self.field,
             "message": self.message,
             "fix": self.fix,

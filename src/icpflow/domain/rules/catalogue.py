@@ -154,7 +154,7 @@ class Catalogue:
         self.version = version
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.by_id: dict[str, Rule] = {r.id: r for r in rules}
-        self._cache: dict[tuple[str, str, str, str, dt.date], tuple[Rule, ...]] = {}
+        self._cache: dict[tuple[str, str, str, str, dt.date], dict[str, Rule]] = {}
 
     @classmethod
     def from_mapping(
@@ -204,13 +204,16 @@ class Catalogue:
 
     def applicable(
         self, province: str, nature: str, program_type: str, kind: str, day: dt.date
-    ) -> tuple[Rule, ...]:
+    ) -> dict[str, Rule]:
+        """The rules in force for this case, by id, in catalogue order (cached: a batch repeats cases)."""
         key = (province, nature, program_type, kind, day)
         found = self._cache.get(key)
         if found is None:
-            found = tuple(
-                r for r in self.rules if r.in_force(day) and r.scope.covers(province, nature, program_type, kind)
-            )
+            found = {
+                r.id: r
+                for r in self.rules
+                if r.in_force(day) and r.scope.covers(province, nature, program_type, kind)
+            }
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[key] = found

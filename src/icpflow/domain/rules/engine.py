@@ -78,9 +78,9 @@ class Checker:
         )
         named = getattr(doc, "program", None)  # cancel_subject filings name no program
         program_type = named.type.value if named is not None else ProgramType.MINI_PROGRAM.value
-        rules = self.catalogue.applicable(province, doc.subject.nature.value, program_type, doc.kind, judged_on)
-        ctx.rules = {r.id: r for r in rules}
-        for rule in rules:
+        rules = self.catalogue.applicable(province, doc.subject.nature._value_, program_type, doc.kind, judged_on)
+        ctx.rules = rules  # shared, read-only: evaluators may consult each other's params
+        for rule in rules.values():
             EVALUATORS[rule.check](ctx, rule)
         report.pre_approval_hits = ctx.pre_approval_hits()
         return report

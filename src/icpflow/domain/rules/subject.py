@@ -6,10 +6,9 @@ Which rule uses which evaluator, with its source, is in `icpflow/data/rules.toml
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
-
-from pydantic import BaseModel
 
 from ..credit_code import check_uscc, uscc_authority
 from ..document import LONG_TERM, Person
@@ -19,29 +18,27 @@ from ..policy import add_months
 from .catalogue import Rule
 from .context import Context, evaluator
 
-
-@lru_cache(maxsize=256)
-def _parts(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
-
-
-def _resolve(root: BaseModel, path: str) -> Any:
-    """Follow a dotted path through the document's models; None where a step is not a model with that
-    field (a program principal given as `same_as_subject_principal`, a cancellation without a program).
-    Reads `__dict__` rather than `getattr(..., None)`: no exception raised and caught per missing step."""
-    node: Any = root
-    for part in _parts(path):
-        if not isinstance(node, BaseModel):
-            return None
-        node = node.__dict__.get(part)
-    return node
+_GETTERS: dict[str, Callable[[Any], Any]] = {}
 
 
 @evaluator("required_fields")
 def required_fields(ctx: Context, rule: Rule) -> None:
-    """params.paths: dotted paths of text fields that must not be blank (absent parts are skipped)."""
+    """params.paths: dotted paths of text fields that must not be blank.
+
+    Paths through a part the document does not have are skipped: the program principal's fields when
+    it is `same_as_subject_principal`, the program's on a cancellation that names none.
+    """
+    shared_principal = ctx.full is not None and not isinstance(ctx.full.program.principal, Person)
     for path in rule.params.get("paths", []):
-        value = _resolve(ctx.doc, path)
+        if shared_principal and path.startswith("program.principal."):
+            continue
+        getter = _GETTERS.get(path)
+        if getter is None:
+            getter = _GETTERS[path] = attrgetter(path)
+        try:
+            value = getter(ctx.doc)
+        except AttributeError:
+            continue
         if isinstance(value, str) and not value.strip():
             ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
 
