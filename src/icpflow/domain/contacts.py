@@ -114,13 +114,13 @@ def _check_mobile(number: str) -> IdProblem | None:
         if _LANDLINE_FAST.fullmatch(text):
             return IdProblem(
                 "mobile.landline",
-                "这是固定电话号码,此处需要手机号码",
-                "请填写 11 位中国内地手机号码,如 13800138000",
+                "这是固定电话号码，此处需要手机号码",
+                "请填写 11 位中国内地手机号码，如 13800138000",
             )
         return IdProblem(
             "mobile.format",
-            "手机号码应为 11 位中国内地手机号码(以 1 开头)",
-            "请填写 11 位数字,如 13800138000;可带 +86,不要带分机号或其他文字",
+            "手机号码应为 11 位中国内地手机号码（以 1 开头）",
+            "请填写 11 位数字，如 13800138000；可带 +86，不要带分机号或其他文字",
         )
     kind = _cn_number_type(m.group(1)) if m.re is _MOBILE_FAST else phonenumbers.PhoneNumberType.UNKNOWN
     if kind not in _MOBILE_TYPES:
@@ -157,19 +157,19 @@ def _check_phone(number: str) -> IdProblem | None:
             return IdProblem(
                 "phone.area_code",
                 "固定电话号码缺少区号",
-                "请在号码前加上区号,如 0571-88889999、010-12345678",
+                "请在号码前加上区号，如 0571-88889999、010-12345678",
             )
         return IdProblem(
             "phone.format",
             "电话号码格式不正确",
-            "请填写 11 位手机号码,或带区号的固定电话,如 0571-88889999;不要带分机号或其他文字",
+            "请填写 11 位手机号码，或带区号的固定电话，如 0571-88889999；不要带分机号或其他文字",
         )
     national = m.group(2) or "0" + m.group(1)
     if _cn_number_type(national[1:]) not in _PHONE_TYPES:
         return IdProblem(
             "phone.invalid",
             f"{national} 不是有效的中国内地固定电话号码",
-            "请核对区号和号码位数,如 0571-88889999、010-12345678",
+            "请核对区号和号码位数，如 0571-88889999、010-12345678",
         )
     return None
 
@@ -227,7 +227,7 @@ def check_email(addr: str) -> IdProblem | None:
 @lru_cache(maxsize=CACHE_SIZE)
 def _check_email(addr: str) -> IdProblem | None:
     text = addr.strip()
-    fix = "请填写完整的电子邮箱地址,如 name@example.com"
+    fix = "请填写完整的电子邮箱地址，如 name@example.com"
     if not text:
         return IdProblem("email.empty", "电子邮箱未填写", fix)
     if not text.isascii():
@@ -236,10 +236,10 @@ def _check_email(addr: str) -> IdProblem | None:
             return IdProblem(
                 "email.fullwidth",
                 f"电子邮箱中含有全角字符{display_char(wide)}",
-                "请切换到半角(英文)输入法重新输入,@ 和 . 都应为半角",
+                "请切换到半角（英文）输入法重新输入，@ 和 . 都应为半角",
             )
     if _EMAIL_FAST.fullmatch(text) is None:
-        return IdProblem("email.format", "电子邮箱地址格式不正确:应包含 @ 和带“.”的域名", fix)
+        return IdProblem("email.format", "电子邮箱地址格式不正确：应包含 @ 和带“.”的域名", fix)
     if _email_plainly_valid(text):
         return None
     try:

@@ -58,13 +58,13 @@ USCC_INSTITUTION_TYPES: dict[str, dict[str, str]] = {
     },
     "4": {"1": "外国在华文化中心", "9": "其他"},
     "5": {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"},
-    "6": {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地(大陆)代表机构", "9": "其他"},
+    "6": {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"},
     "7": {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"},
     "8": {"1": "基层工会", "9": "其他"},
     "9": {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"},
     "A": {"1": "军队事业单位", "9": "其他"},
     "N": {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"},
-    "Y": {"1": "其他"},  # 其他: not subdivided, always 1
+    "Y": {"1": "其他"},  # 其他：not subdivided, always 1
 }
 
 #: Region part of codes assigned by central (national-level) registration authorities.
@@ -103,27 +103,27 @@ def _check_uscc(number: str, regions: RegionTable) -> IdProblem | None:
         hint = ",15 位的是旧营业执照注册号" if len(text) == 15 and text.isdigit() else ""
         return IdProblem(
             "uscc.length",
-            f"{label}应为 18 位,实际为 {len(text)} 位{hint}",
+            f"{label}应为 18 位，实际为 {len(text)} 位{hint}",
             "请按营业执照或登记证书上的 18 位统一社会信用代码填写",
         )
     if _USCC_FORM.fullmatch(text) is None:
         bad = next((c for c in text if c not in _USCC_VALUE), "")
         hint = ""
         if bad == "O":
-            hint = "(可能把数字 0 写成了字母 O)"
+            hint = "（可能把数字 0 写成了字母 O）"
         elif bad == "I":
-            hint = "(可能把数字 1 写成了字母 I)"
+            hint = "（可能把数字 1 写成了字母 I）"
         return IdProblem(
             "uscc.characters",
             f"{label}中含有不使用的字符{display_char(bad)}{hint}",
-            "统一社会信用代码只由数字和大写字母组成,不使用字母 I、O、Z、S、V",
+            "统一社会信用代码只由数字和大写字母组成，不使用字母 I、O、Z、S、V",
         )
     authority, institution = text[0], text[1]
     if authority not in USCC_AUTHORITIES:
         return IdProblem(
             "uscc.authority",
             f"{label}第 1 位“{authority}”不是登记管理部门代码",
-            "第 1 位应为 1–9、A、N 或 Y,请对照证照核对",
+            "第 1 位应为 1–9、A、N 或 Y，请对照证照核对",
         )
     types = USCC_INSTITUTION_TYPES[authority]
     if institution not in types:
@@ -131,19 +131,19 @@ def _check_uscc(number: str, regions: RegionTable) -> IdProblem | None:
         return IdProblem(
             "uscc.institution_type",
             f"{label}第 2 位“{institution}”不是{USCC_AUTHORITIES[authority]}登记的机构类别代码",
-            f"登记管理部门为“{authority}”时第 2 位应为 {allowed},请对照证照核对",
+            f"登记管理部门为“{authority}”时第 2 位应为 {allowed}，请对照证照核对",
         )
     region = text[2:8]
     if not (region.isdigit() and (region == _USCC_CENTRAL_REGION or regions.exists_any_year(region))):
         return IdProblem(
             "uscc.region",
             f"{label}第 3–8 位“{region}”不是行政区划代码",
-            "第 3–8 位应为登记机关所在地的行政区划代码,请对照证照核对",
+            "第 3–8 位应为登记机关所在地的行政区划代码，请对照证照核对",
         )
     if uscc_check_char(text[:17]) != text[17]:
         return IdProblem(
             "uscc.checksum",
-            f"{label}校验位不符,代码中可能有字符填错",
+            f"{label}校验位不符，代码中可能有字符填错",
             "请对照营业执照或登记证书逐位核对全部 18 位",
         )
     return None

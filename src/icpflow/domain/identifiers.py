@@ -95,12 +95,12 @@ def text_problem(kind: str, label: str, text: str) -> IdProblem | None:
             return IdProblem(
                 f"{kind}.fullwidth",
                 f"{label}中含有全角字符{display_char(ch)}",
-                "请切换到半角(英文)输入法,重新输入数字和字母",
+                "请切换到半角（英文）输入法，重新输入数字和字母",
             )
         return IdProblem(
             f"{kind}.characters",
             f"{label}中含有不允许的字符{display_char(ch)}",
-            f"请只填写{label}本身的数字和字母,不要包含空格、符号或其他文字",
+            f"请只填写{label}本身的数字和字母，不要包含空格、符号或其他文字",
         )
     return None  # pragma: no cover - the loop always finds the non-ASCII character
 
@@ -122,13 +122,13 @@ def _birth_problem(kind: str, label: str, number: str, today: dt.date) -> IdProb
         return IdProblem(
             f"{kind}.birth_date",
             f"{label}第 7–14 位“{number[6:14]}”不是有效的出生日期",
-            "第 7–14 位应为出生年月日(YYYYMMDD),请对照证件核对",
+            "第 7–14 位应为出生年月日(YYYYMMDD)，请对照证件核对",
         )
     if born < _EARLIEST_BIRTH or born > today:
         return IdProblem(
             f"{kind}.birth_date",
             f"{label}中的出生日期 {born.isoformat()} 不在 1900-01-01 至今天之间",
-            "第 7–14 位应为出生年月日(YYYYMMDD),请对照证件核对",
+            "第 7–14 位应为出生年月日(YYYYMMDD)，请对照证件核对",
         )
     return None
 
@@ -138,21 +138,21 @@ def _gb11643_problem(kind: str, label: str, number: str) -> IdProblem | None:
     if len(number) != 18:
         return IdProblem(
             f"{kind}.length",
-            f"{label}应为 18 位,实际为 {len(number)} 位",
-            "请对照证件逐位核对,前 17 位为数字,最后一位为数字或 X",
+            f"{label}应为 18 位，实际为 {len(number)} 位",
+            "请对照证件逐位核对，前 17 位为数字，最后一位为数字或 X",
         )
     if _ID18.fullmatch(number) is None:
         return IdProblem(
             f"{kind}.format",
-            f"{label}格式不正确:前 17 位应为数字,最后一位为数字或 X",
-            "请对照证件逐位核对,只有最后一位可以是字母 X",
+            f"{label}格式不正确：前 17 位应为数字，最后一位为数字或 X",
+            "请对照证件逐位核对，只有最后一位可以是字母 X",
         )
     if gb11643_check_char(number[:17]) != number[17]:
         # Do not reveal the expected check character: the typo is as likely in the first 17 digits,
         # and "fixing" the last one would turn a typo into a wrong but valid-looking number.
         return IdProblem(
             f"{kind}.checksum",
-            f"{label}校验位不符,号码中可能有数字填错",
+            f"{label}校验位不符，号码中可能有数字填错",
             "请对照证件逐位核对全部 18 位号码",
         )
     return None
@@ -188,7 +188,7 @@ def _check_resident_id(number: str, regions: RegionTable, today: dt.date) -> IdP
     if len(text) == 15 and text.isdigit():
         return IdProblem(
             f"{kind}.old_15_digit",
-            "这是 15 位的第一代身份证号码,已停止使用",
+            "这是 15 位的第一代身份证号码，已停止使用",
             "请填写第二代居民身份证上的 18 位号码",
         )
     problem = _gb11643_problem(kind, label, text)
@@ -202,26 +202,26 @@ def _check_resident_id(number: str, regions: RegionTable, today: dt.date) -> IdP
     if area in ("810000", "820000"):
         return IdProblem(
             f"{kind}.is_hk_macao_residence_permit",
-            "该号码是港澳居民居住证号码,不是居民身份证号码",
+            "该号码是港澳居民居住证号码，不是居民身份证号码",
             "请将证件类型改为“港澳居民居住证”",
         )
     if area == "830000":
         return IdProblem(
             f"{kind}.is_taiwan_residence_permit",
-            "该号码是台湾居民居住证号码,不是居民身份证号码",
+            "该号码是台湾居民居住证号码，不是居民身份证号码",
             "请将证件类型改为“台湾居民居住证”",
         )
     if not regions.exists_any_year(area):
         if text[0] == "9":
             return IdProblem(
                 f"{kind}.is_foreign_permanent_residence",
-                "以 9 开头的 18 位号码是外国人永久居留身份证号码,不是居民身份证号码",
+                "以 9 开头的 18 位号码是外国人永久居留身份证号码，不是居民身份证号码",
                 "请将证件类型改为“外国人永久居留身份证”",
             )
         return IdProblem(
             f"{kind}.area",
             f"{label}前 6 位“{area}”不是任何年份的行政区划代码",
-            "前 6 位应为签发地的行政区划代码,请对照身份证核对",
+            "前 6 位应为签发地的行政区划代码，请对照身份证核对",
         )
     return None
 
@@ -322,12 +322,12 @@ def _check_other_id(
             return IdProblem(
                 "passport.is_resident_id",
                 "护照号码填成了 18 位的身份证类号码",
-                "请填写护照资料页上的护照号码,或将证件类型改为实际使用的证件",
+                "请填写护照资料页上的护照号码，或将证件类型改为实际使用的证件",
             )
         return IdProblem(
             "passport.format",
-            "护照号码格式不正确:应为 5–17 位字母和数字",
-            "请按护照资料页填写,中国普通护照为 E 或 G 加 8 位数字,或 E 加 1 位字母和 7 位数字",
+            "护照号码格式不正确：应为 5–17 位字母和数字",
+            "请按护照资料页填写，中国普通护照为 E 或 G 加 8 位数字，或 E 加 1 位字母和 7 位数字",
         )
 
     if kind is PersonIdType.TAIWAN_TRAVEL_PERMIT:
@@ -336,7 +336,7 @@ def _check_other_id(
         return IdProblem(
             "taiwan_travel_permit.format",
             "台湾居民来往大陆通行证号码格式不正确",
-            "2015 年起签发的卡式台胞证为 8 位数字;旧版本式证件为 10 位数字,可带括号字母,如 1234567890(B)",
+            "2015 年起签发的卡式台胞证为 8 位数字；旧版本式证件为 10 位数字，可带括号字母，如 1234567890(B)",
         )
 
     if kind is PersonIdType.HK_MACAO_TRAVEL_PERMIT:
@@ -345,7 +345,7 @@ def _check_other_id(
         return IdProblem(
             "hk_macao_travel_permit.format",
             "港澳居民来往内地通行证号码格式不正确",
-            "号码应为 H(香港居民)或 M(澳门居民)加 8 位数字,旧版证件为 H/M 加 10 位数字",
+            "号码应为 H（香港居民）或 M（澳门居民）加 8 位数字，旧版证件为 H/M 加 10 位数字",
         )
 
     if kind is PersonIdType.FOREIGN_PERMANENT_RESIDENCE:
@@ -355,13 +355,13 @@ def _check_other_id(
             return IdProblem(
                 "foreign_permanent_residence.prefix",
                 "18 位外国人永久居留身份证号码应以 9 开头",
-                "请对照证件核对;2023 年版证件号码为 9 开头的 18 位,旧版为 3 位字母加 12 位数字",
+                "请对照证件核对；2023 年版证件号码为 9 开头的 18 位，旧版为 3 位字母加 12 位数字",
             )
         if len(text) != 18:
             return IdProblem(
                 "foreign_permanent_residence.format",
                 "外国人永久居留身份证号码格式不正确",
-                "2023 年版证件号码为 9 开头的 18 位(最后一位可为 X),旧版为 3 位字母加 12 位数字",
+                "2023 年版证件号码为 9 开头的 18 位（最后一位可为 X），旧版为 3 位字母加 12 位数字",
             )
         return _gb11643_problem(kind.value, label, text)
 
@@ -371,13 +371,13 @@ def _check_other_id(
     if problem is not None:
         return problem
     if text[:6] not in prefixes:
-        expected = "810000(香港)或 820000(澳门)" if len(prefixes) == 2 else "830000"
+        expected = "810000（香港）或 820000（澳门）" if len(prefixes) == 2 else "830000"
         hint = ""
         if regions.exists_any_year(text[:6]) and text[:6] not in ("810000", "820000", "830000"):
-            hint = ",看起来是居民身份证号码"
+            hint = "，看起来是居民身份证号码"
         return IdProblem(
             f"{kind.value}.prefix",
             f"{label}应以 {expected} 开头{hint}",
-            "请对照居住证核对号码,或将证件类型改为实际使用的证件",
+            "请对照居住证核对号码，或将证件类型改为实际使用的证件",
         )
     return _birth_problem(kind.value, label, text, today)

@@ -254,7 +254,7 @@ class RegionTable:
             return (
                 field,
                 f"{label}代码“{code}”不是 6 位数字的行政区划代码",
-                f"请从{label}列表中重新选择,代码应为 GB/T 2260 的 6 位数字",
+                f"请从{label}列表中重新选择，代码应为 GB/T 2260 的 6 位数字",
             )
         region = self._regions.get(code)
         if region is None:
@@ -266,7 +266,7 @@ class RegionTable:
         if region.last_year is not None:
             return (
                 field,
-                f"{label}代码 {self._describe(code)} 已停用,最后见于 {region.last_year} 年的行政区划代码",
+                f"{label}代码 {self._describe(code)} 已停用，最后见于 {region.last_year} 年的行政区划代码",
                 f"请按现行行政区划重新选择{label}",
             )
         return None
@@ -306,7 +306,7 @@ class RegionTable:
                     (
                         "province",
                         f"{self._describe(p)} 不在 ICP 备案受理范围内",
-                        "ICP 备案只受理内地 31 个省、自治区、直辖市,请重新选择省份",
+                        "ICP 备案只受理内地 31 个省、自治区、直辖市，请重新选择省份",
                     )
                 )
             else:
@@ -314,7 +314,7 @@ class RegionTable:
                     (
                         "province",
                         f"省份代码 {self._describe(p)} 不是省级代码",
-                        "省份应选择以 0000 结尾的省级代码,例如 330000(浙江省)",
+                        "省份应选择以 0000 结尾的省级代码，例如 330000（浙江省）",
                     )
                 )
             p = None
@@ -327,7 +327,7 @@ class RegionTable:
                     (
                         "city",
                         f"城市代码 {self._describe(c)} 不是地级代码",
-                        "城市应选择地级市、地区、自治州或盟(代码末两位为 00),直辖市选择“市辖区”或“县”",
+                        "城市应选择地级市、地区、自治州或盟（代码末两位为 00），直辖市选择“市辖区”或“县”",
                     )
                 )
             elif p is not None and c[:2] != p[:2]:
@@ -335,7 +335,7 @@ class RegionTable:
                     (
                         "city",
                         f"城市 {self._describe(c)} 不属于所选省份 {self._describe(p)}",
-                        "请改正省份,或在该省份下重新选择城市",
+                        "请改正省份，或在该省份下重新选择城市",
                     )
                 )
 
@@ -344,21 +344,21 @@ class RegionTable:
                 pass
             elif d == c:
                 problems.append(
-                    ("district", f"区县与城市相同:{self._describe(d)} 下设区县", "请选择具体的区、县或县级市")
+                    ("district", f"区县与城市相同：{self._describe(d)} 下设区县", "请选择具体的区、县或县级市")
                 )
             elif d[4:] == "00":
                 problems.append(
                     (
                         "district",
                         f"区县代码 {self._describe(d)} 不是县级代码",
-                        "请选择具体的区、县或县级市(代码末两位不为 00)",
+                        "请选择具体的区、县或县级市（代码末两位不为 00）",
                     )
                 )
             elif self._regions[d].name == "市辖区":
                 problems.append(
                     (
                         "district",
-                        f"区县代码 {d} 是“市辖区”汇总码,不是具体的区县",
+                        f"区县代码 {d} 是“市辖区”汇总码，不是具体的区县",
                         "请选择具体的区、县或县级市",
                     )
                 )
@@ -367,7 +367,7 @@ class RegionTable:
                     (
                         "district",
                         f"区县 {self._describe(d)} 不属于所选城市 {self._describe(c)}",
-                        "请改正城市,或在该城市下重新选择区县",
+                        "请改正城市，或在该城市下重新选择区县",
                     )
                 )
             elif c is None and p is not None and d[:2] != p[:2]:
@@ -375,7 +375,7 @@ class RegionTable:
                     (
                         "district",
                         f"区县 {self._describe(d)} 不属于所选省份 {self._describe(p)}",
-                        "请改正省份,或在该省份下重新选择区县",
+                        "请改正省份，或在该省份下重新选择区县",
                     )
                 )
         return problems
@@ -386,7 +386,7 @@ class RegionTable:
         """True when the detailed address starts by repeating the selected province/city/district.
 
         "浙江省杭州市西湖区文三路", "杭州市西湖区…", "西湖区文三路…", "浙江杭州西湖区…" all repeat. A
-        short name alone is not enough ("中山路1号" in 中山市, "西湖文化广场" in 西湖区 are street and
+        short name alone is not enough ("中山路1号" in 中山市，"西湖文化广场" in 西湖区 are street and
         place names): it counts only when followed by another region name, or when a full name
         (浙江省, 杭州市, 西湖区) appears.
         """
