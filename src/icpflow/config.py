@@ -6,10 +6,12 @@ to `bootstrap`. A bad value stops start-up with the variable's name and what it 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +30,50 @@ class Settings(BaseSettings):
     #: the day a filing is judged on, when it does not say, is "today" in this time zone
     timezone: str = "Asia/Shanghai"
 
+
+    # ----- the workflow (issue #3) ------------------------------------------------------------------
+    #: where the embedded SQLite database and the simulated SMS log live
+    data_dir: Path = Path(".icpflow")
+    #: SQLAlchemy URL; default: the embedded SQLite file in data_dir, created and migrated on first start
+    database_url: str | None = None
+    #: the regulator side: the built-in simulator, or manual (operators record the bureau's decisions)
+    regulator: Literal["simulator", "manual"] = "simulator"
+    simulator_seed: int = 2026
+    simulator_approve_ratio: float = Field(default=0.8, ge=0.0, le=1.0)
+    #: how long the simulated bureau takes (seconds): demos want minutes, not 20 working days
+    simulator_min_delay_seconds: int = Field(default=30, ge=0)
+    simulator_max_delay_seconds: int = Field(default=120, ge=0)
+    #: platform policy
+    withdraw_allowed: bool = True
+    daily_quota: int = Field(default=0, ge=0)
+    takedown_deadline: dt.date | None = None
+    takedown_notice_days: int = Field(default=14, ge=0, le=90)
+    platform_review_days: int = Field(default=3, ge=1, le=3)
+    bureau_review_days: int = Field(default=20, ge=1, le=20)
+    #: operator holiday table for years chinese-calendar does not know (TOML, see data/holidays.toml)
+    holiday_file: Path | None = None
+    #: e-mail notifications: on when smtp_host is set
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "icpflow@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    #: the key webhooks are signed with (HMAC-SHA256); webhooks are off without it
+    webhook_secret: SecretStr | None = None
+    worker_interval_seconds: float = Field(default=2.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _delays_ordered(self) -> Settings:
+        if self.simulator_min_delay_seconds > self.simulator_max_delay_seconds:
+            raise ValueError("simulator_min_delay_seconds must not exceed simulator_max_delay_seconds")
+        return self
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+pysqlite:///{(self.data_dir / 'icpflow.db').resolve()}"
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -37,7 +83,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
         return value
 
-    @field_validator("rules_override_file")
+    @field_validator("rules_override_file", "holiday_file")
     @classmethod
     def _readable(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

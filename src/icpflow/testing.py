@@ -201,3 +201,25 @@ def _tianjin(program: dict[str, object], principal: dict[str, object], attachmen
     company = subject_name.removesuffix("公司")
     program["remark"] = "\n".join(
         f"应急联系电话手机号{p['emergency_phone']}使用人为{company}公司员工张某某" for p in people)
+
+
+class SteppingClock:
+    """A clock tests move by hand: `clock.advance(hours=25)`."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("SteppingClock needs an aware datetime")
+        self._now = start
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def today(self) -> dt.date:
+        return self._now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self._now += dt.timedelta(**delta)
+        return self._now
+
+    def set(self, moment: dt.datetime) -> None:
+        self._now = moment

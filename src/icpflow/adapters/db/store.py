@@ -1,0 +1,353 @@
+"""The store (`services.ports.Store`) on SQLAlchemy Core: SQLite by default, PostgreSQL at scale.
+
+The only code that commits. Applications and subjects are saved with compare-and-set on `version`;
+timers and the outbox are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL so several workers share
+the load (on SQLite the clause is ignored and a single worker runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from ...domain.errors import ConcurrentUpdate, NotFound
+from ...domain.model import (
+    Application,
+    ApplicationKind,
+    EventRecord,
+    FilingRecord,
+    InboxMessage,
+    OutboxItem,
+    Program,
+    RecordStatus,
+    SmsInboxEntry,
+    Subject,
+    Timer,
+    TimerKind,
+)
+from ...domain.regulator import RejectionReason
+from ...domain.workflow import State
+from . import tables as t
+
+
+def _reasons_out(reasons: Sequence[RejectionReason]) -> list[dict[str, str]]:
+    return [{"code": r.code, "message": r.message, "field": r.field, "source": r.source} for r in reasons]
+
+
+def _reasons_in(data: Any) -> list[RejectionReason]:
+    return [RejectionReason(**item) for item in data or []]
+
+
+def _app(row: RowMapping) -> Application:
+    return Application(
+        id=row["id"], kind=ApplicationKind(row["kind"]), owner=row["owner"], subject_id=row["subject_id"],
+        program_id=row["program_id"], province=row["province"], document=dict(row["document"]),
+        state=State(row["state"]), version=row["version"], record_number=row["record_number"],
+        sms_attempt=row["sms_attempt"], sms_resends_left=row["sms_resends_left"], gateway=row["gateway"],
+        gateway_reference=row["gateway_reference"], reasons=_reasons_in(row["reasons"]),
+        created_at=row["created_at"], updated_at=row["updated_at"], submitted_at=row["submitted_at"],
+        due_at=row["due_at"], issued_number=row["issued_number"],
+    )
+
+
+def _app_values(app: Application) -> dict[str, Any]:
+    return {
+        "kind": app.kind.value, "owner": app.owner, "subject_id": app.subject_id, "program_id": app.program_id,
+        "province": app.province, "document": app.document, "state": app.state.value,
+        "record_number": app.record_number, "sms_attempt": app.sms_attempt,
+        "sms_resends_left": app.sms_resends_left, "gateway": app.gateway,
+        "gateway_reference": app.gateway_reference, "reasons": _reasons_out(app.reasons),
+        "issued_number": app.issued_number, "created_at": app.created_at, "updated_at": app.updated_at,
+        "submitted_at": app.submitted_at, "due_at": app.due_at,
+    }
+
+
+def _subject(row: RowMapping) -> Subject:
+    return Subject(
+        id=row["id"], certificate_number=row["certificate_number"], name=row["name"], nature=row["nature"],
+        province=row["province"], owner=row["owner"], serial=row["serial"], next_service=row["next_service"],
+        version=row["version"], created_at=row["created_at"],
+    )
+
+
+def _program(row: RowMapping) -> Program:
+    return Program(
+        id=row["id"], subject_id=row["subject_id"], appid=row["appid"], name=row["name"], type=row["type"],
+        listed=row["listed"], owner=row["owner"], created_at=row["created_at"],
+    )
+
+
+def _record(row: RowMapping) -> FilingRecord:
+    return FilingRecord(
+        id=row["id"], subject_id=row["subject_id"], program_id=row["program_id"], number=row["number"],
+        status=RecordStatus(row["status"]), application_id=row["application_id"], issued_at=row["issued_at"],
+        cancelled_at=row["cancelled_at"],
+    )
+
+
+class SqlStore:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+
+    def _one(self, stmt: sa.Select[Any]) -> RowMapping | None:
+        return self.conn.execute(stmt).mappings().first()
+
+    def _lock(self, stmt: sa.Select[Any], lock: bool) -> sa.Select[Any]:
+        return stmt.with_for_update() if lock and self._postgres else stmt
+
+    # ----- applications --------------------------------------------------------------------------
+    def get_application(self, application_id: str, *, lock: bool = False) -> Application:
+        row = self._one(self._lock(sa.select(t.applications).where(t.applications.c.id == application_id), lock))
+        if row is None:
+            raise NotFound("备案申请", application_id)
+        return _app(row)
+
+    def add_application(self, app: Application) -> None:
+        self.conn.execute(t.applications.insert().values(id=app.id, version=app.version, **_app_values(app)))
+
+    def save_application(self, app: Application, expected_version: int) -> None:
+        result = self.conn.execute(
+            t.applications.update()
+            .where(t.applications.c.id == app.id, t.applications.c.version == expected_version)
+            .values(version=expected_version + 1, **_app_values(app))
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(app.id, expected_version)
+        app.version = expected_version + 1
+
+    def list_applications(
+        self, *, owner: str | None = None, states: Sequence[str] | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Application]:
+        stmt = sa.select(t.applications).order_by(t.applications.c.created_at.desc(), t.applications.c.id)
+        if owner is not None:
+            stmt = stmt.where(t.applications.c.owner == owner)
+        if states:
+            stmt = stmt.where(t.applications.c.state.in_(list(states)))
+        return [_app(r) for r in self.conn.execute(stmt.limit(limit).offset(offset)).mappings()]
+
+    # ----- subjects and programs -----------------------------------------------------------------
+    def get_subject(self, subject_id: str, *, lock: bool = False) -> Subject:
+        row = self._one(self._lock(sa.select(t.subjects).where(t.subjects.c.id == subject_id), lock))
+        if row is None:
+            raise NotFound("主办单位", subject_id)
+        return _subject(row)
+
+    def find_subject(self, certificate_number: str) -> Subject | None:
+        row = self._one(sa.select(t.subjects).where(t.subjects.c.certificate_number == certificate_number))
+        return None if row is None else _subject(row)
+
+    def add_subject(self, subject: Subject) -> None:
+        self.conn.execute(t.subjects.insert().values(
+            id=subject.id, certificate_number=subject.certificate_number, name=subject.name, nature=subject.nature,
+            province=subject.province, owner=subject.owner, serial=subject.serial, next_service=subject.next_service,
+            version=subject.version, created_at=subject.created_at))
+
+    def save_subject(self, subject: Subject, expected_version: int) -> None:
+        result = self.conn.execute(
+            t.subjects.update()
+            .where(t.subjects.c.id == subject.id, t.subjects.c.version == expected_version)
+            .values(name=subject.name, serial=subject.serial, next_service=subject.next_service,
+                    version=expected_version + 1)
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(subject.id, expected_version)
+        subject.version = expected_version + 1
+
+    def get_program(self, program_id: str) -> Program:
+        row = self._one(sa.select(t.programs).where(t.programs.c.id == program_id))
+        if row is None:
+            raise NotFound("小程序", program_id)
+        return _program(row)
+
+    def find_program(self, appid: str) -> Program | None:
+        row = self._one(sa.select(t.programs).where(t.programs.c.appid == appid))
+        return None if row is None else _program(row)
+
+    def add_program(self, program: Program) -> None:
+        self.conn.execute(t.programs.insert().values(
+            id=program.id, subject_id=program.subject_id, appid=program.appid, name=program.name, type=program.type,
+            listed=program.listed, owner=program.owner, created_at=program.created_at))
+
+    def programs_of(self, subject_id: str) -> list[Program]:
+        stmt = sa.select(t.programs).where(t.programs.c.subject_id == subject_id).order_by(t.programs.c.created_at)
+        return [_program(r) for r in self.conn.execute(stmt).mappings()]
+
+    def listed_programs_without_record(self, limit: int) -> list[Program]:
+        active = sa.select(t.filing_records.c.program_id).where(
+            t.filing_records.c.status == RecordStatus.ACTIVE.value, t.filing_records.c.program_id.is_not(None))
+        stmt = (sa.select(t.programs).where(t.programs.c.listed.is_(True), t.programs.c.id.not_in(active))
+                .order_by(t.programs.c.created_at).limit(limit))
+        return [_program(r) for r in self.conn.execute(stmt).mappings()]
+
+    # ----- filing records ------------------------------------------------------------------------
+    def add_record(self, record: FilingRecord) -> None:
+        self.conn.execute(t.filing_records.insert().values(
+            id=record.id, subject_id=record.subject_id, program_id=record.program_id, number=record.number,
+            status=record.status.value, application_id=record.application_id, issued_at=record.issued_at,
+            cancelled_at=record.cancelled_at))
+
+    def save_record(self, record: FilingRecord) -> None:
+        self.conn.execute(t.filing_records.update().where(t.filing_records.c.id == record.id)
+                          .values(status=record.status.value, cancelled_at=record.cancelled_at))
+
+    def active_records(self, *, subject_id: str | None = None, program_id: str | None = None) -> list[FilingRecord]:
+        stmt = sa.select(t.filing_records).where(t.filing_records.c.status == RecordStatus.ACTIVE.value)
+        if subject_id is not None:
+            stmt = stmt.where(t.filing_records.c.subject_id == subject_id)
+        if program_id is not None:
+            stmt = stmt.where(t.filing_records.c.program_id == program_id)
+        return [_record(r) for r in self.conn.execute(stmt.order_by(t.filing_records.c.issued_at)).mappings()]
+
+    def find_record(self, number: str) -> FilingRecord | None:
+        row = self._one(sa.select(t.filing_records).where(t.filing_records.c.number == number))
+        return None if row is None else _record(row)
+
+    def next_serial(self, province: str, year: int) -> int:
+        """The next filing serial of a province and year, under a row lock (never the same twice)."""
+        c = t.serial_counters.c
+        where = (c.province == province) & (c.year == year)
+        row = self._one(self._lock(sa.select(c.next_value).where(where), True))
+        if row is None:
+            self.conn.execute(t.serial_counters.insert().values(province=province, year=year, next_value=2))
+            return 1
+        value = int(row["next_value"])
+        result = self.conn.execute(t.serial_counters.update().where(where, c.next_value == value)
+                                   .values(next_value=value + 1))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"serial:{province}:{year}", value)
+        return value
+
+    # ----- history -------------------------------------------------------------------------------
+    def append_event(self, event: EventRecord) -> None:
+        self.conn.execute(t.events.insert().values(
+            application_id=event.application_id, event=event.event, from_state=event.from_state,
+            to_state=event.to_state, actor=event.actor, at=event.at, data=event.data))
+
+    def events_of(self, application_id: str) -> list[EventRecord]:
+        stmt = sa.select(t.events).where(t.events.c.application_id == application_id).order_by(t.events.c.id)
+        return [EventRecord(application_id=r["application_id"], event=r["event"], from_state=r["from_state"],
+                            to_state=r["to_state"], actor=r["actor"], at=r["at"], data=dict(r["data"]))
+                for r in self.conn.execute(stmt).mappings()]
+
+    # ----- timers --------------------------------------------------------------------------------
+    def add_timer(self, timer: Timer) -> None:
+        self.conn.execute(t.timers.insert().values(
+            id=timer.id, application_id=timer.application_id, kind=timer.kind.value, due_at=timer.due_at,
+            payload=timer.payload, fired_at=timer.fired_at))
+
+    def cancel_timers(self, application_id: str, now: dt.datetime) -> None:
+        """A new stage replaces the old stage's timers: they are marked fired without effect."""
+        self.conn.execute(t.timers.update().where(t.timers.c.application_id == application_id,
+                                                  t.timers.c.fired_at.is_(None)).values(fired_at=now))
+
+    def claim_due_timers(self, now: dt.datetime, limit: int) -> list[Timer]:
+        stmt = (sa.select(t.timers).where(t.timers.c.fired_at.is_(None), t.timers.c.due_at <= now)
+                .order_by(t.timers.c.due_at).limit(limit))
+        if self._postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return [Timer(id=r["id"], application_id=r["application_id"], kind=TimerKind(r["kind"]),
+                      due_at=r["due_at"], payload=dict(r["payload"]), fired_at=r["fired_at"])
+                for r in self.conn.execute(stmt).mappings()]
+
+    def mark_timer_fired(self, timer_id: str, now: dt.datetime) -> None:
+        self.conn.execute(t.timers.update().where(t.timers.c.id == timer_id).values(fired_at=now))
+
+    # ----- outbox --------------------------------------------------------------------------------
+    def add_outbox(self, item: OutboxItem) -> bool:
+        """Adds the item unless one with its key exists (idempotent); True when added."""
+        exists = self._one(sa.select(t.outbox.c.id).where(t.outbox.c.key == item.key))
+        if exists is not None:
+            return False
+        self.conn.execute(t.outbox.insert().values(
+            key=item.key, kind=item.kind, payload=item.payload, available_at=item.available_at,
+            attempts=item.attempts, last_error=item.last_error))
+        return True
+
+    def claim_outbox(self, now: dt.datetime, limit: int) -> list[OutboxItem]:
+        c = t.outbox.c
+        stmt = (sa.select(t.outbox).where(c.done_at.is_(None), c.failed_at.is_(None), c.available_at <= now)
+                .order_by(c.available_at, c.id).limit(limit))
+        if self._postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return [OutboxItem(id=r["id"], key=r["key"], kind=r["kind"], payload=dict(r["payload"]),
+                           available_at=r["available_at"], attempts=r["attempts"], done_at=r["done_at"],
+                           failed_at=r["failed_at"], last_error=r["last_error"])
+                for r in self.conn.execute(stmt).mappings()]
+
+    def finish_outbox(self, item: OutboxItem) -> None:
+        self.conn.execute(t.outbox.update().where(t.outbox.c.id == item.id).values(
+            attempts=item.attempts, available_at=item.available_at, done_at=item.done_at,
+            failed_at=item.failed_at, last_error=item.last_error[:2000]))
+
+    # ----- messages ------------------------------------------------------------------------------
+    def add_inbox_message(self, message: InboxMessage) -> bool:
+        if self._one(sa.select(t.inbox_messages.c.id).where(t.inbox_messages.c.key == message.key)):
+            return False
+        self.conn.execute(t.inbox_messages.insert().values(
+            key=message.key, recipient=message.recipient, application_id=message.application_id,
+            subject=message.subject, body=message.body, created_at=message.created_at))
+        return True
+
+    def inbox_of(self, recipient: str, limit: int = 50) -> list[InboxMessage]:
+        stmt = (sa.select(t.inbox_messages).where(t.inbox_messages.c.recipient == recipient)
+                .order_by(t.inbox_messages.c.id.desc()).limit(limit))
+        return [InboxMessage(key=r["key"], recipient=r["recipient"], subject=r["subject"], body=r["body"],
+                             created_at=r["created_at"], application_id=r["application_id"])
+                for r in self.conn.execute(stmt).mappings()]
+
+    def add_sms(self, entry: SmsInboxEntry) -> bool:
+        c = t.sms_inbox.c
+        if self._one(sa.select(c.id).where(c.application_id == entry.application_id, c.attempt == entry.attempt,
+                                           c.phone == entry.phone)):
+            return False
+        self.conn.execute(t.sms_inbox.insert().values(
+            application_id=entry.application_id, phone=entry.phone, text=entry.text, code=entry.code,
+            attempt=entry.attempt, sent_at=entry.sent_at, simulated=entry.simulated))
+        return True
+
+    def sms_of(self, application_id: str) -> list[SmsInboxEntry]:
+        stmt = sa.select(t.sms_inbox).where(t.sms_inbox.c.application_id == application_id).order_by(t.sms_inbox.c.id)
+        return [SmsInboxEntry(application_id=r["application_id"], phone=r["phone"], text=r["text"], code=r["code"],
+                              attempt=r["attempt"], sent_at=r["sent_at"], simulated=r["simulated"])
+                for r in self.conn.execute(stmt).mappings()]
+
+    def use_quota(self, day: dt.date, limit: int) -> bool:
+        """Take one submission from `day`'s quota under a row lock; False when it is used up."""
+        c = t.submission_quota.c
+        row = self._one(self._lock(sa.select(c.used).where(c.quota_day == day), True))
+        if row is None:
+            self.conn.execute(t.submission_quota.insert().values(quota_day=day, used=1))
+            return limit >= 1
+        used = int(row["used"])
+        if used >= limit:
+            return False
+        result = self.conn.execute(t.submission_quota.update().where(c.quota_day == day, c.used == used)
+                                   .values(used=used + 1))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"quota:{day}", used)
+        return True
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+
+class SqlUnitOfWork:
+    """`with uow() as store:` opens a transaction; `store.commit()` commits; leaving rolls back the rest."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def __call__(self) -> Iterator[SqlStore]:
+        with self.engine.connect() as conn:
+            try:
+                yield SqlStore(conn)
+            finally:
+                if conn.in_transaction():
+                    conn.rollback()

@@ -1,0 +1,195 @@
+"""The database schema (SQLAlchemy Core), shared by SQLite (the embedded default) and PostgreSQL.
+
+Migrations are in `migrations/` (Alembic); `alembic check` in scripts/test fails the build when this
+file and the migrations disagree. Times are stored in UTC and come back timezone-aware on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out: SQLite keeps no zone, so we store UTC and say so."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        moment: dt.datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC)
+
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+subjects = sa.Table(
+    "subjects", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("certificate_number", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("nature", sa.String(40), nullable=False),
+    sa.Column("province", sa.String(6), nullable=False),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("serial", sa.String(10)),
+    sa.Column("next_service", sa.Integer, nullable=False, default=1),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("province", "serial"),
+)
+
+programs = sa.Table(
+    "programs", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("subject_id", sa.String(36), sa.ForeignKey("subjects.id"), nullable=False, index=True),
+    sa.Column("appid", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("listed", sa.Boolean, nullable=False, default=False),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+applications = sa.Table(
+    "applications", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("subject_id", sa.String(36), sa.ForeignKey("subjects.id"), nullable=False, index=True),
+    sa.Column("program_id", sa.String(36), sa.ForeignKey("programs.id"), index=True),
+    sa.Column("province", sa.String(6), nullable=False),
+    sa.Column("document", JSON, nullable=False),
+    sa.Column("state", sa.String(24), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("record_number", sa.String(40), nullable=False, default=""),
+    sa.Column("sms_attempt", sa.Integer, nullable=False, default=0),
+    sa.Column("sms_resends_left", sa.Integer, nullable=False, default=1),
+    sa.Column("gateway", sa.String(20), nullable=False, default=""),
+    sa.Column("gateway_reference", sa.String(80), nullable=False, default=""),
+    sa.Column("reasons", JSON, nullable=False),
+    sa.Column("issued_number", sa.String(40), nullable=False, default=""),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("submitted_at", UtcDateTime),
+    sa.Column("due_at", UtcDateTime),
+    sa.Index("ix_applications_state_due_at", "state", "due_at"),
+)
+
+filing_records = sa.Table(
+    "filing_records", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("subject_id", sa.String(36), sa.ForeignKey("subjects.id"), nullable=False, index=True),
+    sa.Column("program_id", sa.String(36), sa.ForeignKey("programs.id"), index=True),
+    sa.Column("number", sa.String(40), nullable=False, unique=True),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("cancelled_at", UtcDateTime),
+)
+
+serial_counters = sa.Table(
+    "serial_counters", metadata,
+    sa.Column("province", sa.String(6), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("next_value", sa.Integer, nullable=False),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False, index=True),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("from_state", sa.String(24), nullable=False),
+    sa.Column("to_state", sa.String(24), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("data", JSON, nullable=False),
+)
+
+timers = sa.Table(
+    "timers", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("payload", JSON, nullable=False),
+    sa.Column("fired_at", UtcDateTime),
+    # The sweep reads only pending timers, oldest first: a partial index keeps it independent of how
+    # many fired timers the table holds (bench/timers.py).
+    sa.Index("ix_timers_pending_due", "due_at", sqlite_where=sa.text("fired_at IS NULL"),
+             postgresql_where=sa.text("fired_at IS NULL")),
+)
+
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("payload", JSON, nullable=False),
+    sa.Column("available_at", UtcDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("done_at", UtcDateTime),
+    sa.Column("failed_at", UtcDateTime),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Index("ix_outbox_pending", "available_at", sqlite_where=sa.text("done_at IS NULL AND failed_at IS NULL"),
+             postgresql_where=sa.text("done_at IS NULL AND failed_at IS NULL")),
+)
+
+inbox_messages = sa.Table(
+    "inbox_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("recipient", sa.String(64), nullable=False, index=True),
+    sa.Column("application_id", sa.String(36), nullable=False, default=""),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("read_at", UtcDateTime),
+)
+
+sms_inbox = sa.Table(
+    "sms_inbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False, index=True),
+    sa.Column("phone", sa.String(20), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("code", sa.String(12), nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=False),
+    sa.Column("simulated", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("application_id", "attempt", "phone"),
+)
+
+submission_quota = sa.Table(
+    "submission_quota", metadata,
+    # Listed (存量) mini-programs submit under a daily quota that refreshes at 10:00 Asia/Shanghai
+    # (seed 003 §二(一)): one row per quota day, counted under a row lock.
+    sa.Column("quota_day", sa.Date, primary_key=True),
+    sa.Column("used", sa.Integer, nullable=False),
+)
