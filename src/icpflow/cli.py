@@ -247,6 +247,17 @@ def rules(
         render.rules_table(out, selected, checker.regions)
 
 
+def _register_workflow() -> None:
+    from .cli_workflow import db_app, filings_app, worker_command
+
+    app.add_typer(db_app, name="db")
+    app.add_typer(filings_app, name="filings")
+    app.command("worker")(worker_command)
+
+
+_register_workflow()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
