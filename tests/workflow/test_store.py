@@ -1,0 +1,133 @@
+"""The store on SQLite and PostgreSQL: versions, unique keys, counters, claims, times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic import command
+from sqlalchemy.engine import Engine
+
+from icpflow.adapters.db.engine import alembic_config
+from icpflow.adapters.db.store import SqlUnitOfWork
+from icpflow.domain.errors import ConcurrentUpdate, NotFound
+from icpflow.domain.model import (
+    Application,
+    ApplicationKind,
+    InboxMessage,
+    OutboxItem,
+    SmsInboxEntry,
+    Subject,
+    Timer,
+    TimerKind,
+)
+
+T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+
+
+def _seed(uow: SqlUnitOfWork) -> Application:
+    with uow() as store:
+        store.add_subject(Subject("s1", "91330106MA0000001X", "某某有限公司", "enterprise", "330000", "acme",
+                                  created_at=T0))
+        app = Application("a1", ApplicationKind.NEW, "acme", "s1", None, "330000", {"k": "值"},
+                          created_at=T0, updated_at=T0)
+        store.add_application(app)
+        store.commit()
+    return app
+
+
+def test_the_schema_matches_the_migrations(engine: Engine) -> None:
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.check(config)  # raises when tables.py and the migrations disagree
+
+
+def test_saving_with_a_stale_version_is_a_conflict(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    _seed(uow)
+    with uow() as store:
+        app = store.get_application("a1")
+        store.save_application(app, 1)
+        store.commit()
+    with uow() as store:
+        stale = store.get_application("a1")
+        stale.version = 1
+        with pytest.raises(ConcurrentUpdate):
+            store.save_application(stale, 1)
+
+
+def test_an_uncommitted_transaction_leaves_nothing_behind(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    _seed(uow)
+    with uow() as store:
+        store.add_inbox_message(InboxMessage("k1", "acme", "主题", "正文", T0))
+    with uow() as store:
+        assert store.inbox_of("acme") == []
+
+
+def test_a_missing_application_is_not_found(engine: Engine) -> None:
+    with SqlUnitOfWork(engine)() as store, pytest.raises(NotFound):
+        store.get_application("nope")
+
+
+def test_times_come_back_aware_and_in_utc(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    _seed(uow)
+    beijing = T0.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    with uow() as store:
+        app = store.get_application("a1")
+        app.due_at = beijing
+        store.save_application(app, app.version)
+        store.commit()
+    with uow() as store:
+        due = store.get_application("a1").due_at
+    assert due == T0 and due.tzinfo is not None
+
+
+def test_outbox_and_inbox_keys_are_unique(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    _seed(uow)
+    with uow() as store:
+        assert store.add_outbox(OutboxItem("key-1", "notify", {}, T0))
+        assert not store.add_outbox(OutboxItem("key-1", "notify", {"other": 1}, T0))
+        assert store.add_inbox_message(InboxMessage("m-1", "acme", "s", "b", T0))
+        assert not store.add_inbox_message(InboxMessage("m-1", "acme", "s", "b", T0))
+        assert store.add_sms(SmsInboxEntry("a1", "13800000000", "t", "123456", 1, T0, True))
+        assert not store.add_sms(SmsInboxEntry("a1", "13800000000", "t", "654321", 1, T0, True))
+        store.commit()
+
+
+def test_serials_count_up_per_province_and_year(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    with uow() as store:
+        got = [store.next_serial("330000", 2026) for _ in range(3)]
+        got.append(store.next_serial("440000", 2026))
+        got.append(store.next_serial("330000", 2027))
+        store.commit()
+    assert got == [1, 2, 3, 1, 1]
+
+
+def test_due_timers_are_claimed_oldest_first_and_fired_ones_never_again(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    _seed(uow)
+    with uow() as store:
+        for i, minutes in enumerate([30, 10, 20, -5]):
+            store.add_timer(Timer(f"t{i}", "a1", TimerKind.SMS_EXPIRY, T0 + dt.timedelta(minutes=minutes)))
+        store.commit()
+    with uow() as store:
+        due = store.claim_due_timers(T0 + dt.timedelta(minutes=25), 10)
+        assert [t.id for t in due] == ["t3", "t1", "t2"]
+        store.mark_timer_fired("t3", T0)
+        store.commit()
+    with uow() as store:
+        assert [t.id for t in store.claim_due_timers(T0 + dt.timedelta(minutes=25), 10)] == ["t1", "t2"]
+
+
+def test_the_daily_quota_is_counted_per_day(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    day = dt.date(2026, 11, 23)
+    with uow() as store:
+        assert [store.use_quota(day, 2) for _ in range(3)] == [True, True, False]
+        assert store.use_quota(day + dt.timedelta(days=1), 2)
+        store.commit()
