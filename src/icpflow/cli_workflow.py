@@ -344,3 +344,16 @@ def sms_log() -> None:
     runtime = _runtime()
     for record in read_simulated_sms(runtime.sms_log):
         _console().print(f"{record.sent_at}  {record.mobile}  {record.text}")
+
+
+@filings_app.command("webhook")
+def webhook(url: str, actor: Actor = "filer") -> None:
+    """订阅状态变更回调（HMAC-SHA256 签名，需设置 ICPFLOW_WEBHOOK_SECRET）。"""
+    runtime = _runtime()
+    try:
+        added = filings.subscribe_webhook(runtime.workflow, owner=actor, url=url)
+    except DomainError as exc:
+        raise _fail(exc) from None
+    if runtime.settings.webhook_secret is None:
+        Console(stderr=True).print("[yellow]未设置 ICPFLOW_WEBHOOK_SECRET：回调将不会发送[/yellow]")
+    _console().print("已订阅" if added else "已存在相同订阅", url)

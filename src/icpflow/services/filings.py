@@ -404,3 +404,13 @@ def history(wf: Workflow, application_id: str, *, actor: str, staff: bool = Fals
         app = store.get_application(application_id)
         _check_owner(app, actor, staff=staff)
         return store.events_of(application_id)
+
+
+def subscribe_webhook(wf: Workflow, *, owner: str, url: str) -> bool:
+    """A service provider's endpoint for state-change events of its applications (http or https)."""
+    if not url.startswith(("https://", "http://")) or len(url) > 500:
+        raise InvalidRequest("回调地址须为 http:// 或 https:// 开头、不超过 500 个字符的 URL")
+    with wf.uow() as store:
+        added = store.add_webhook(str(uuid.uuid4()), owner, url, _now(wf))
+        store.commit()
+        return added

@@ -64,6 +64,28 @@ def notify_state_change(store: Store, app: Application, before: State, now: dt.d
     _enqueue(store, f"{base}:inbox", Channel.INBOX, app.owner, subject, body, now, app.id)
     _enqueue(store, f"{base}:email", Channel.EMAIL, email, subject, body, now, app.id)
     _enqueue(store, f"{base}:sms", Channel.SMS, mobile, subject, body.split("\n")[0], now, app.id)
+    event = webhook_event(app, before, now)
+    for i, url in enumerate(store.webhooks_of(app.owner)):
+        _enqueue(store, f"{base}:webhook:{i}", Channel.WEBHOOK, url, subject, body, now, app.id, event)
+
+
+def webhook_event(app: Application, before: State, now: dt.datetime) -> dict[str, Any]:
+    """The JSON a service provider receives on every state change (signed; see adapters/notify/webhook.py)."""
+    program = app.document.get("program") if isinstance(app.document.get("program"), dict) else {}
+    return {
+        "event": "filing.state_changed",
+        "application_id": app.id,
+        "kind": app.kind.value,
+        "appid": (program or {}).get("appid", ""),
+        "previous_state": before.value,
+        "state": app.state.value,
+        "state_label": STATE_LABELS[app.state],
+        "version": app.version,
+        "number": app.issued_number,
+        "reasons": [{"code": r.code, "message": r.message, "field": r.field} for r in app.reasons],
+        "due_at": app.due_at.isoformat() if app.due_at else None,
+        "at": now.isoformat(),
+    }
 
 
 def alert_operators(store: Store, app: Application, what: str, now: dt.datetime) -> None:

@@ -101,6 +101,16 @@ class SqlStore:
     def _lock(self, stmt: sa.Select[Any], lock: bool) -> sa.Select[Any]:
         return stmt.with_for_update() if lock and self._postgres else stmt
 
+    def _insert_first(self, stmt: sa.Insert) -> bool:
+        """Insert the first row of a counter; False when a concurrent transaction inserted it first (there
+        was no row to lock). The savepoint keeps this transaction usable after the unique violation."""
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(stmt)
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
     # ----- applications --------------------------------------------------------------------------
     def get_application(self, application_id: str, *, lock: bool = False) -> Application:
         row = self._one(self._lock(sa.select(t.applications).where(t.applications.c.id == application_id), lock))
@@ -214,8 +224,11 @@ class SqlStore:
         where = (c.province == province) & (c.year == year)
         row = self._one(self._lock(sa.select(c.next_value).where(where), True))
         if row is None:
-            self.conn.execute(t.serial_counters.insert().values(province=province, year=year, next_value=2))
-            return 1
+            if self._insert_first(t.serial_counters.insert().values(province=province, year=year, next_value=2)):
+                return 1
+            row = self._one(self._lock(sa.select(c.next_value).where(where), True))  # a concurrent first
+            if row is None:
+                raise ConcurrentUpdate(f"serial:{province}:{year}", 0)
         value = int(row["next_value"])
         result = self.conn.execute(t.serial_counters.update().where(where, c.next_value == value)
                                    .values(next_value=value + 1))
@@ -322,8 +335,11 @@ class SqlStore:
         c = t.submission_quota.c
         row = self._one(self._lock(sa.select(c.used).where(c.quota_day == day), True))
         if row is None:
-            self.conn.execute(t.submission_quota.insert().values(quota_day=day, used=1))
-            return limit >= 1
+            if self._insert_first(t.submission_quota.insert().values(quota_day=day, used=1)):
+                return limit >= 1
+            row = self._one(self._lock(sa.select(c.used).where(c.quota_day == day), True))  # a concurrent first
+            if row is None:
+                raise ConcurrentUpdate(f"quota:{day}", 0)
         used = int(row["used"])
         if used >= limit:
             return False
@@ -332,6 +348,20 @@ class SqlStore:
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"quota:{day}", used)
         return True
+
+    # ----- webhook subscriptions -----------------------------------------------------------------
+    def add_webhook(self, subscription_id: str, owner: str, url: str, now: dt.datetime) -> bool:
+        c = t.webhook_subscriptions.c
+        if self._one(sa.select(c.id).where(c.owner == owner, c.url == url)):
+            return False
+        self.conn.execute(t.webhook_subscriptions.insert().values(id=subscription_id, owner=owner, url=url,
+                                                                  active=True, created_at=now))
+        return True
+
+    def webhooks_of(self, owner: str) -> list[str]:
+        c = t.webhook_subscriptions.c
+        stmt = sa.select(c.url).where(c.owner == owner, c.active.is_(True)).order_by(c.created_at, c.url)
+        return [str(url) for url in self.conn.execute(stmt).scalars()]
 
     def commit(self) -> None:
         self.conn.commit()

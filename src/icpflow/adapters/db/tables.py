@@ -193,3 +193,14 @@ submission_quota = sa.Table(
     sa.Column("quota_day", sa.Date, primary_key=True),
     sa.Column("used", sa.Integer, nullable=False),
 )
+
+webhook_subscriptions = sa.Table(
+    "webhook_subscriptions", metadata,
+    # A service provider's endpoint for state-change events, signed with the platform's webhook secret.
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("owner", "url"),
+)
