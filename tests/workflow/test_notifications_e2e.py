@@ -6,7 +6,7 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -14,19 +14,19 @@ from icpflow.adapters.notify.smtp import KEY_HEADER, SmtpNotifier
 from icpflow.adapters.notify.webhook import SIGNATURE_HEADER, WebhookNotifier, verify_signature
 from icpflow.domain.notifications import Channel
 from icpflow.services import filings
-
 from tests.adapters.test_notify_smtp import LoopbackController, RecordingHandler
+
 from .conftest import FILER, Desk
 
 SECRET = b"test-webhook-secret"
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
 
     def do_POST(self) -> None:  # the standard library's hook name
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(({k: v for k, v in self.headers.items()}, body))
+        type(self).received.append((dict(self.headers.items()), body))
         self.send_response(204)
         self.end_headers()
 

@@ -135,6 +135,7 @@ def _apply(wf: Workflow, store: Store, app: Application, event: Event, actor: st
                                     {"application_id": app.id, "attempt": app.sms_attempt}, now))
     if effects.issue_record:
         records.issue(store, app, now, wf.checker.regions.abbreviation(app.province))
+        data["number"] = app.issued_number  # the number just issued, not the one known before (often none)
     store.save_application(app, app.version if expected_version is None else expected_version)
     _record_event(store, app, event.value, before, actor, now, **data)
     notify_state_change(store, app, before, now)

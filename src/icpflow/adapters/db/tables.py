@@ -204,3 +204,60 @@ webhook_subscriptions = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("owner", "url"),
 )
+
+# ----- accounts and access (issue #4) --------------------------------------------------------------
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),  # filer | service_provider | reviewer | operator | auditor
+    sa.Column("password_hash", sa.String(200)),  # argon2; None for API-only service providers
+    sa.Column("failed_logins", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", UtcDateTime),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys", metadata,
+    # A service provider's key: only its SHA-256 is stored; `prefix` identifies it in lists and logs.
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(36), sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("scopes", JSON, nullable=False),  # appids the key may file for; [] = any of its own
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("account_id", sa.String(36), sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    # Every read of unmasked personal information, and every privileged change.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("account_id", sa.String(36), nullable=False, index=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(80), nullable=False),
+    sa.Column("detail", JSON, nullable=False),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys", metadata,
+    # POSTs that create or submit accept an Idempotency-Key: a retry returns the first response.
+    sa.Column("account_id", sa.String(36), primary_key=True),
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("body", JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
