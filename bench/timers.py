@@ -55,7 +55,7 @@ from icpflow.config import Settings
 from icpflow.domain.deadlines import DeadlinePolicy
 from icpflow.services.filings import PlatformPolicy, Workflow
 from icpflow.services.worker import fire_due_timers
-from icpflow.testing import make_filing
+from icpflow.testing import fixed_cipher, make_filing
 
 TARGET_RATIO = 2.0
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -230,7 +230,7 @@ def explain_claim(data: Dataset) -> str:
     sa.event.listen(data.engine, "before_cursor_execute", capture)
     try:
         with data.engine.connect() as conn:
-            SqlStore(conn).claim_due_timers(NOW, 1)
+            SqlStore(conn, fixed_cipher()).claim_due_timers(NOW, 1)
             conn.rollback()
     finally:
         sa.event.remove(data.engine, "before_cursor_execute", capture)
@@ -257,8 +257,9 @@ def counts(engine: Engine) -> str:
 # ----- databases per size ------------------------------------------------------------------------------
 
 def workflow(engine: Engine, checker: Any, settings: Settings) -> Workflow:
-    return Workflow(uow=SqlUnitOfWork(engine), clock=FixedClock(), checker=checker, calendar=load_calendar(settings),
-                    deadlines=DeadlinePolicy(), policy=PlatformPolicy())
+    return Workflow(uow=SqlUnitOfWork(engine, fixed_cipher()), clock=FixedClock(), checker=checker,
+                    calendar=load_calendar(settings), deadlines=DeadlinePolicy(),
+                    policy=PlatformPolicy(face_task_required=False))
 
 
 def postgres_dataset(url: str, size: int, due: int, checker: Any, settings: Settings) -> Dataset:

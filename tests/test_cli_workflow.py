@@ -49,6 +49,8 @@ def test_db_upgrade_creates_the_embedded_database(tmp_path: Path) -> None:
 def test_a_filing_goes_from_draft_to_number_with_the_simulator(tmp_path: Path) -> None:
     created = _run("filings", "create", str(_doc(tmp_path)), "--as", "acme")
     (application_id,) = set(ID.findall(created))
+    assert "核验中" in _run("filings", "face", application_id, "--start", "--as", "acme")
+    assert "已通过" in _run("filings", "face", application_id, "--as", "acme")
     assert "平台初审中" in _run("filings", "submit", application_id, "--as", "acme")
     assert "待工信部短信核验" in _run("filings", "approve", application_id, "--reviewer", "li")
     _run("worker", "--once")
@@ -74,6 +76,7 @@ def test_a_blocked_submission_exits_one_with_the_precheck_report(tmp_path: Path)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     (application_id,) = set(ID.findall(_run("filings", "create", str(path), "--as", "acme")))
+    _run("filings", "face", application_id, "--start", "--as", "acme")
     result = runner.invoke(app, ["filings", "submit", application_id, "--as", "acme"])
     assert result.exit_code == 1
     assert "预检未通过" in result.output and "nationwide.emergency_phone_differs" in result.output
@@ -87,6 +90,7 @@ def test_an_unreadable_document_exits_two_naming_the_path(tmp_path: Path) -> Non
 
 def test_a_rejection_needs_a_reason_from_the_catalogue(tmp_path: Path) -> None:
     (application_id,) = set(ID.findall(_run("filings", "create", str(_doc(tmp_path)), "--as", "acme")))
+    _run("filings", "face", application_id, "--start", "--as", "acme")
     _run("filings", "submit", application_id, "--as", "acme")
     unknown = runner.invoke(app, ["filings", "reject", application_id, "--reason", "no_such_reason"])
     assert unknown.exit_code == 2
@@ -99,6 +103,12 @@ def test_an_illegal_step_says_why_and_exits_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["filings", "approve", application_id])
     assert result.exit_code == 1
     assert "不能执行" in result.output
+
+
+def test_submission_without_face_verification_says_so(tmp_path: Path) -> None:
+    (application_id,) = set(ID.findall(_run("filings", "create", str(_doc(tmp_path)), "--as", "acme")))
+    result = runner.invoke(app, ["filings", "submit", application_id, "--as", "acme"])
+    assert result.exit_code == 1 and "人脸核身" in result.output
 
 
 def test_the_publish_gate_refuses_a_mini_program_without_a_number() -> None:

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from .adapters.clock import SystemClock
+from .adapters.crypto import FieldCipher, format_setting, generate_key
+from .adapters.db.accounts_store import SqlAccountsUnitOfWork
+from .adapters.db.attachments_store import SqlAttachmentStore
 from .adapters.db.engine import create_engine, upgrade
 from .adapters.db.store import SqlUnitOfWork
+from .adapters.images import probe_bytes
 from .adapters.notify.sms import SimulatedSmsProvider, SmsNotifier
 from .adapters.notify.smtp import SmtpNotifier
 from .adapters.notify.webhook import WebhookNotifier
 from .adapters.reference_data import package_data, read_toml
 from .adapters.regulator.manual import ManualGateway
 from .adapters.regulator.simulator import RegulatorSimulator
+from .adapters.storage.local import LocalStorage
 from .config import Settings
 from .domain.calendar import HolidayTable, WorkingCalendar
 from .domain.deadlines import DeadlinePolicy
@@ -29,6 +36,8 @@ from .domain.regulator import RegulatorGateway
 from .domain.rejections import RejectionCatalogue
 from .domain.rules.catalogue import Catalogue
 from .domain.rules.engine import Checker, known_evaluators
+from .services.accounts import Accounts
+from .services.attachments import Attachments, Storage
 from .services.filings import PlatformPolicy, Workflow
 from .services.ports import Clock
 
@@ -71,6 +80,11 @@ class Runtime:
     gateway: RegulatorGateway
     notifiers: dict[Channel, Notifier]
     sms_log: Path
+    uow: SqlUnitOfWork
+    #: uploads, their storage and owners; `workflow.probe` measures them for the pre-check
+    attachments: Attachments
+    #: what entry points should tell the operator at start-up (e.g. a generated demo key)
+    notices: list[str] = field(default_factory=list)
 
 
 def load_calendar(settings: Settings) -> WorkingCalendar:
@@ -114,17 +128,71 @@ def build_notifiers(settings: Settings, sms_log: Path) -> dict[Channel, Notifier
     return notifiers
 
 
+KEY_FILE = "encryption.key"
+
+
+def build_cipher(settings: Settings, url: str) -> tuple[FieldCipher, list[str]]:
+    """The cipher for personal information at rest, and what to tell the operator about it.
+
+    From `ICPFLOW_ENCRYPTION_KEYS` when set. Otherwise, on SQLite only (the embedded demo), from
+    `<data_dir>/encryption.key`, generated on first start (0600). PostgreSQL is a real deployment: it
+    refuses to start without keys the operator manages (a key next to the data protects nothing)."""
+    if settings.encryption_keys is not None:
+        try:
+            return FieldCipher.from_setting(settings.encryption_keys.get_secret_value()), []
+        except ValueError as exc:
+            raise ValueError(f"ICPFLOW_ENCRYPTION_KEYS 无效 / is invalid: {exc}") from None
+    if not url.startswith("sqlite"):
+        raise ValueError(
+            "未设置 ICPFLOW_ENCRYPTION_KEYS：使用 PostgreSQL 时必须配置个人信息加密密钥，拒绝启动。"
+            "生成方法：python -c \"import base64,os;print('k1:'+base64.b64encode(os.urandom(32)).decode())\" / "
+            "ICPFLOW_ENCRYPTION_KEYS is not set: PostgreSQL needs an encryption key for personal information; "
+            "refusing to start.")
+    path = settings.data_dir / KEY_FILE
+    generated = _create_key_file(path)
+    try:
+        cipher = FieldCipher.from_setting(path.read_text(encoding="ascii"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"加密密钥文件 {path} 无法使用 / unusable key file: {exc}") from None
+    first = "已生成" if generated else "正在使用"
+    return cipher, [f"{first}本地加密密钥 {path}（仅供内嵌演示，请备份；生产环境请设置 ICPFLOW_ENCRYPTION_KEYS）/ "
+                    f"{'generated' if generated else 'using'} a local encryption key for the embedded demo only"]
+
+
+def _create_key_file(path: Path) -> bool:
+    """Write a new key to `path` unless one is there; True when written. Atomic (a hard link of a complete
+    file), so two processes starting at once agree on one key."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(format_setting({"k1": generate_key()}) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
+
+
 def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Runtime:
     """Connect (creating the embedded SQLite file on first start), migrate, and wire the workflow."""
     url = settings.resolved_database_url()
+    cipher, notices = build_cipher(settings, url)
     if url.startswith("sqlite") and settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if migrate:
         upgrade(engine)
     gateway = build_gateway(settings)
+    uow = SqlUnitOfWork(engine, cipher)
     workflow = Workflow(
-        uow=SqlUnitOfWork(engine),
+        uow=uow,
         clock=clock or SystemClock(settings.timezone),
         checker=build_checker(settings),
         calendar=load_calendar(settings),
@@ -132,8 +200,35 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
                                  bureau_review_days=settings.bureau_review_days),
         policy=PlatformPolicy(withdraw_allowed=settings.withdraw_allowed, daily_quota=settings.daily_quota,
                               takedown_deadline=settings.takedown_deadline,
-                              takedown_notice_days=settings.takedown_notice_days),
+                              takedown_notice_days=settings.takedown_notice_days,
+                              face_task_required=settings.face_task_required),
         gateway_name=gateway.name,
     )
+    attachments = build_attachments(settings, engine, workflow.clock)
+    workflow = replace(workflow, probe=attachments.probe())
     sms_log = settings.data_dir / "sms.jsonl"
-    return Runtime(settings, engine, workflow, gateway, build_notifiers(settings, sms_log), sms_log)
+    return Runtime(settings, engine, workflow, gateway, build_notifiers(settings, sms_log), sms_log, uow,
+                   attachments, notices)
+
+
+def build_storage(settings: Settings) -> Storage:
+    """A local directory (default data_dir/attachments), or an S3-compatible bucket (boto3 credentials)."""
+    if settings.storage == "s3":
+        import boto3  # only S3 deployments pay for importing it
+
+        from .adapters.storage.s3 import S3Storage
+
+        client = boto3.client("s3", endpoint_url=settings.s3_endpoint_url)
+        return S3Storage(settings.s3_bucket or "", client=client)
+    return LocalStorage(settings.resolved_storage_dir())
+
+
+def build_attachments(settings: Settings, engine: Engine, clock: Clock) -> Attachments:
+    return Attachments(storage=build_storage(settings), meta=SqlAttachmentStore(engine), clock=clock,
+                       measure=probe_bytes, max_bytes=settings.max_upload_bytes,
+                       max_pixels=settings.max_image_pixels)
+
+
+def build_accounts(runtime: Runtime, *, hasher: PasswordHasher | None = None) -> Accounts:
+    accounts = Accounts(SqlAccountsUnitOfWork(runtime.engine), runtime.workflow.clock)
+    return accounts if hasher is None else replace(accounts, hasher=hasher)

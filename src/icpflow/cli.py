@@ -248,11 +248,13 @@ def rules(
 
 
 def _register_workflow() -> None:
+    from .cli_serve import serve_command
     from .cli_workflow import db_app, filings_app, worker_command
 
     app.add_typer(db_app, name="db")
     app.add_typer(filings_app, name="filings")
     app.command("worker")(worker_command)
+    app.command("serve")(serve_command)
 
 
 _register_workflow()

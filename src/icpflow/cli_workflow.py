@@ -13,20 +13,25 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import render
+from .adapters.db.engine import compact
 from .adapters.notify.sms import read_simulated_sms
 from .bootstrap import Runtime, build_runtime, load_rejections
 from .config import Settings
 from .domain.errors import DomainError
 from .domain.model import Application
 from .domain.parsing import DocumentUnreadable
+from .domain.pii import mask_value
 from .domain.regulator import BureauDecision
 from .domain.workflow import STATE_LABELS, IllegalTransition, State
+from .logging import configure_logging
 from .services import filings, records, worker
+from .services.pii_admin import rotate_keys
 
 db_app = typer.Typer(help="数据库：创建与迁移。", no_args_is_help=True)
 filings_app = typer.Typer(help="备案申请：创建、提交、审核、短信核验、管局结果。", no_args_is_help=True)
@@ -104,6 +109,8 @@ def db_upgrade() -> None:
     """创建或升级数据库结构（SQLite 默认在 .icpflow/icpflow.db；ICPFLOW_DATABASE_URL 指定 PostgreSQL）。"""
     runtime = _runtime()
     _console().print(f"数据库已是最新结构：{runtime.engine.url.render_as_string(hide_password=True)}")
+    for notice in runtime.notices:
+        Console(stderr=True).print(f"[yellow]{notice}[/yellow]")
 
 
 # ----- worker ------------------------------------------------------------------------------------------
@@ -114,7 +121,8 @@ def worker_command(
 ) -> None:
     """后台任务：定时器（短信过期、审核超时提醒、模拟管局结果）与发件箱（通知、监管接口调用）。"""
     runtime = _runtime()
-    console = _console()
+    configure_logging(runtime.settings.log_format)  # every line masked: no plaintext ID, phone or e-mail
+    log = structlog.get_logger("icpflow.worker")
     stop = {"now": False}
 
     def _stop(signum: int, _frame: object) -> None:
@@ -123,18 +131,17 @@ def worker_command(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     pause = interval or runtime.settings.worker_interval_seconds
-    label = "（监管侧：模拟器）" if runtime.gateway.is_simulator else f"（监管侧：{runtime.gateway.name}）"
-    console.print(f"icpflow worker 已启动{label}，间隔 {pause} 秒")
-    for warning in runtime.workflow.calendar.warnings():
-        console.print(f"[yellow]{warning}[/yellow]")
+    label = "模拟器" if runtime.gateway.is_simulator else runtime.gateway.name
+    log.info("icpflow worker 已启动", regulator=label, interval=pause)
+    for warning in [*runtime.notices, *runtime.workflow.calendar.warnings()]:
+        log.warning(warning)
     while not stop["now"]:
         result = worker.sweep(runtime.workflow, runtime.gateway, runtime.notifiers)
         flagged = worker.flag_takedowns(runtime.workflow)
         if result.timers or result.outbox or result.failures or flagged:
-            console.print(f"定时器 {result.timers}，发件箱 {result.outbox}，失败 {len(result.failures)}，"
-                          f"下线提醒 {flagged}")
-            for failure in result.failures:
-                console.print(f"  [yellow]{failure}[/yellow]")
+            # each failure was logged where it happened (services/worker.py); this is the pass's summary
+            log.info("本轮完成", timers=result.timers, outbox=result.outbox, failures=len(result.failures),
+                     takedowns=flagged)
         if once:
             break
         time.sleep(pause)
@@ -272,7 +279,7 @@ def sms(application_id: str) -> None:
         console.print("尚无核验短信（平台初审通过后由 worker 发送）")
     for entry in entries:
         mark = "【模拟】" if entry.simulated else ""
-        console.print(f"{mark}第 {entry.attempt} 次  {entry.phone}  {entry.text}")
+        console.print(f"{mark}第 {entry.attempt} 次  {mask_value('phone', entry.phone)}  {entry.text}")
 
 
 @filings_app.command("verify")
@@ -343,7 +350,7 @@ def sms_log() -> None:
     """模拟短信通道发出的通知短信（【模拟短信】）。"""
     runtime = _runtime()
     for record in read_simulated_sms(runtime.sms_log):
-        _console().print(f"{record.sent_at}  {record.mobile}  {record.text}")
+        _console().print(f"{record.sent_at}  {record.mobile}  {record.text}")  # recorded masked
 
 
 @filings_app.command("webhook")
@@ -357,3 +364,43 @@ def webhook(url: str, actor: Actor = "filer") -> None:
     if runtime.settings.webhook_secret is None:
         Console(stderr=True).print("[yellow]未设置 ICPFLOW_WEBHOOK_SECRET：回调将不会发送[/yellow]")
     _console().print("已订阅" if added else "已存在相同订阅", url)
+
+
+# ----- db: personal information (issue #4) ---------------------------------------------------------------
+
+@db_app.command("rotate-keys")
+def db_rotate_keys() -> None:
+    """用当前密钥（ICPFLOW_ENCRYPTION_KEYS 的第一个）重新加密全部个人信息，并加密 0004 之前写入的明文。
+    完成后即可从配置中删除旧密钥。"""
+    runtime = _runtime()
+    rewritten = rotate_keys(runtime.uow)
+    compact(runtime.engine)  # SQLite: no old copy of a rewritten row stays in the file
+    _console().print(f"已用密钥 {runtime.uow.cipher.current} 重新加密 {rewritten} 行")
+
+
+@filings_app.command("face")
+def face_command(application_id: str, actor: Actor = "filer",
+                 start: Annotated[bool, typer.Option("--start/--status", help="发起新的人脸核身，或查看状态")] = False,
+                 ) -> None:
+    """小程序负责人人脸核身：发起（--start）或查看状态。提交前须通过。"""
+    from .domain.face import FACE_LABELS
+    from .services import face
+
+    runtime = _runtime()
+    console = _console()
+    try:
+        if start:
+            record = face.start(runtime.workflow, runtime.gateway, application_id, actor=actor)
+        else:
+            found = face.status(runtime.workflow, application_id, actor=actor, staff=True)
+            if found is None:
+                console.print("尚未发起人脸核身：icpflow filings face ID --start")
+                raise typer.Exit(1)
+            record = found
+    except DomainError as exc:
+        raise _fail(exc) from None
+    mark = "（模拟）" if runtime.gateway.is_simulator else ""
+    console.print(f"人脸核身{mark}：{FACE_LABELS[record.status]}  任务 {record.task_id}  有效期至 "
+                  f"{record.expires_at.astimezone(filings.BEIJING):%Y-%m-%d %H:%M}")
+    if record.verify_url:
+        console.print(f"  核验地址：{record.verify_url}")

@@ -63,6 +63,30 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = Field(default=2.0, gt=0, le=300)
 
+    # ----- personal information (issue #4) ----------------------------------------------------------
+    #: keys personal information is encrypted with at rest: "k2:<base64 of 32 bytes>,k1:<base64>", the
+    #: first is current, the others still decrypt (rotation: docs/workflow.md). Required on PostgreSQL;
+    #: the embedded SQLite demo generates one into data_dir/encryption.key when it is unset.
+    encryption_keys: SecretStr | None = None
+    #: the worker's log lines: "console" for people, "json" (one object a line) for log collectors
+    log_format: Literal["console", "json"] = "console"
+    #: submission needs a passed face-verification task of the mini-program principal (人脸核身)
+    face_task_required: bool = True
+    #: session cookies carry the Secure flag (browsers accept it on http://localhost too)
+    cookie_secure: bool = True
+
+    # ----- attachments (issue #4) -------------------------------------------------------------------
+    #: where uploaded attachments are kept: a local directory, or S3-compatible object storage (boto3;
+    #: credentials from boto3's usual sources: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, a role)
+    storage: Literal["local", "s3"] = "local"
+    #: the local directory; default data_dir/attachments
+    storage_dir: Path | None = None
+    s3_bucket: str | None = None
+    #: for S3-compatible services other than AWS (MinIO, OSS, COS …); None = AWS
+    s3_endpoint_url: str | None = None
+    #: uploads larger than this are refused (10 MiB; nationwide.attachment_readable judges the same limit)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+
     @model_validator(mode="after")
     def _delays_ordered(self) -> Settings:
         if self.simulator_min_delay_seconds > self.simulator_max_delay_seconds:
@@ -89,3 +113,12 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"override file {value} does not exist")
         return value
+
+    @model_validator(mode="after")
+    def _s3_has_a_bucket(self) -> Settings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("storage = s3 needs s3_bucket (ICPFLOW_S3_BUCKET)")
+        return self
+
+    def resolved_storage_dir(self) -> Path:
+        return self.storage_dir if self.storage_dir is not None else self.data_dir / "attachments"

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
+from .adapters.crypto import FieldCipher
 from .domain.rules.context import ImageFacts
 
 
@@ -223,3 +224,14 @@ class SteppingClock:
 
     def set(self, moment: dt.datetime) -> None:
         self._now = moment
+
+
+# ----- personal information at rest ------------------------------------------------------------------
+
+#: A fixed key for tests and benchmarks only (ICPFLOW_ENCRYPTION_KEYS form): never for real data.
+TEST_ENCRYPTION_KEYS = "test1:" + "dGVzdC1vbmx5LWtleS1kby1ub3QtdXNlLWZvci1kYXQ="
+
+
+def fixed_cipher(setting: str = TEST_ENCRYPTION_KEYS) -> FieldCipher:
+    """The field cipher of `setting`, by default the fixed test key."""
+    return FieldCipher.from_setting(setting)

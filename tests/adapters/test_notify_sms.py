@@ -38,7 +38,7 @@ def test_a_sent_message_is_recorded_in_the_outbox() -> None:
     notifier = _notifier()
     notifier.deliver(_notification())
     [record] = notifier.outbox
-    assert (record.key, record.mobile) == ("filing:42:reviewed:sms", "13800138000")
+    assert (record.key, record.mobile) == ("filing:42:reviewed:sms", "138****8000")  # masked: personal
 
 
 def test_the_recorded_text_is_labelled_as_simulated() -> None:

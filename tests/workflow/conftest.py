@@ -89,7 +89,7 @@ from icpflow.domain.model import Application  # noqa: E402
 from icpflow.domain.notifications import Channel, Notification, Notifier  # noqa: E402
 from icpflow.services import filings, worker  # noqa: E402
 from icpflow.services.filings import PlatformPolicy, Workflow  # noqa: E402
-from icpflow.testing import SteppingClock, make_filing  # noqa: E402
+from icpflow.testing import SteppingClock, fixed_cipher, make_filing  # noqa: E402
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 #: Monday 2026-11-23 10:00 Beijing time: an ordinary working day.
@@ -167,8 +167,9 @@ def desk(engine: Engine) -> Desk:
     clock = SteppingClock(START)
     gateway = RegulatorSimulator(load_rejections(), seed=7, approve_ratio=1.0,
                                  bureau_delay=(dt.timedelta(minutes=5), dt.timedelta(minutes=30)))
-    wf = Workflow(uow=SqlUnitOfWork(engine), clock=clock, checker=build_checker(settings),
-                  calendar=load_calendar(settings), deadlines=DeadlinePolicy(), policy=PlatformPolicy(),
+    wf = Workflow(uow=SqlUnitOfWork(engine, fixed_cipher()), clock=clock, checker=build_checker(settings),
+                  calendar=load_calendar(settings), deadlines=DeadlinePolicy(),
+                  policy=PlatformPolicy(face_task_required=False),  # face tasks: test_face.py
                   gateway_name=gateway.name)
     notifiers: dict[Channel, Notifier] = {c: RecordingNotifier(c) for c in (Channel.EMAIL, Channel.SMS)}
     return Desk(wf, clock, gateway, notifiers)

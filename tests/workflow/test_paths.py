@@ -140,7 +140,8 @@ def test_a_bureau_rejection_is_fixed_and_resubmitted_through_every_stage_again(d
 
 @pytest.mark.parametrize("allowed", [True, False])
 def test_withdrawal_follows_platform_policy(desk: Desk, allowed: bool) -> None:
-    desk.wf = dataclasses.replace(desk.wf, policy=filings.PlatformPolicy(withdraw_allowed=allowed))
+    desk.wf = dataclasses.replace(desk.wf, policy=filings.PlatformPolicy(withdraw_allowed=allowed,
+                                                                                  face_task_required=False))
     app = desk.new()
     app = filings.submit(desk.wf, app.id, actor=FILER, expected_version=app.version)
     if allowed:

@@ -21,6 +21,7 @@ from icpflow.domain.model import (
     Timer,
     TimerKind,
 )
+from icpflow.testing import fixed_cipher
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
@@ -44,7 +45,7 @@ def test_the_schema_matches_the_migrations(engine: Engine) -> None:
 
 
 def test_saving_with_a_stale_version_is_a_conflict(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     _seed(uow)
     with uow() as store:
         app = store.get_application("a1")
@@ -58,7 +59,7 @@ def test_saving_with_a_stale_version_is_a_conflict(engine: Engine) -> None:
 
 
 def test_an_uncommitted_transaction_leaves_nothing_behind(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     _seed(uow)
     with uow() as store:
         store.add_inbox_message(InboxMessage("k1", "acme", "主题", "正文", T0))
@@ -67,12 +68,12 @@ def test_an_uncommitted_transaction_leaves_nothing_behind(engine: Engine) -> Non
 
 
 def test_a_missing_application_is_not_found(engine: Engine) -> None:
-    with SqlUnitOfWork(engine)() as store, pytest.raises(NotFound):
+    with SqlUnitOfWork(engine, fixed_cipher())() as store, pytest.raises(NotFound):
         store.get_application("nope")
 
 
 def test_times_come_back_aware_and_in_utc(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     _seed(uow)
     beijing = T0.astimezone(dt.timezone(dt.timedelta(hours=8)))
     with uow() as store:
@@ -86,7 +87,7 @@ def test_times_come_back_aware_and_in_utc(engine: Engine) -> None:
 
 
 def test_outbox_and_inbox_keys_are_unique(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     _seed(uow)
     with uow() as store:
         assert store.add_outbox(OutboxItem("key-1", "notify", {}, T0))
@@ -99,7 +100,7 @@ def test_outbox_and_inbox_keys_are_unique(engine: Engine) -> None:
 
 
 def test_serials_count_up_per_province_and_year(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     with uow() as store:
         got = [store.next_serial("330000", 2026) for _ in range(3)]
         got.append(store.next_serial("440000", 2026))
@@ -109,7 +110,7 @@ def test_serials_count_up_per_province_and_year(engine: Engine) -> None:
 
 
 def test_due_timers_are_claimed_oldest_first_and_fired_ones_never_again(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     _seed(uow)
     with uow() as store:
         for i, minutes in enumerate([30, 10, 20, -5]):
@@ -125,7 +126,7 @@ def test_due_timers_are_claimed_oldest_first_and_fired_ones_never_again(engine: 
 
 
 def test_the_daily_quota_is_counted_per_day(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine, fixed_cipher())
     day = dt.date(2026, 11, 23)
     with uow() as store:
         assert [store.use_quota(day, 2) for _ in range(3)] == [True, True, False]

@@ -40,6 +40,7 @@ from icpflow.config import Settings
 from icpflow.domain.workflow import State
 from icpflow.services import filings
 from icpflow.services.filings import Workflow
+from icpflow.testing import TEST_ENCRYPTION_KEYS, fixed_cipher
 
 from .conftest import FILER, PG_URL, REVIEWER, filing
 
@@ -99,6 +100,7 @@ class Workers:
             "ICPFLOW_SIMULATOR_MAX_DELAY_SECONDS": "1",
             "ICPFLOW_SIMULATOR_APPROVE_RATIO": "1.0",
             "ICPFLOW_WEBHOOK_SECRET": SECRET,
+            "ICPFLOW_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
             "PYTHONUNBUFFERED": "1",
         })
         for variable in ("NO_PROXY", "no_proxy"):  # the webhook receiver is on loopback, never behind a proxy
@@ -288,7 +290,9 @@ def _run(engine: Engine, wf: Workflow, workers: Workers, webhook_url: str, deadl
 def test_workers_killed_mid_run_lose_and_double_nothing(database_url: str, tmp_path: Path) -> None:
     started = time.monotonic()
     runtime = build_runtime(Settings(database_url=database_url, data_dir=tmp_path / "desk",
-                                     simulator_min_delay_seconds=0, simulator_max_delay_seconds=1))
+                                     encryption_keys=TEST_ENCRYPTION_KEYS,
+                                     simulator_min_delay_seconds=0, simulator_max_delay_seconds=1,
+                                     face_task_required=False))  # face tasks: test_face.py
     workers = Workers(database_url, tmp_path / "data", tmp_path)
     with contextlib.ExitStack() as cleanup:
         webhook_url, deliveries = cleanup.enter_context(webhook_receiver())
@@ -338,9 +342,10 @@ def _audit(engine: Engine, ids: list[str], sms_log: Path, deliveries: Deliveries
             "regulator_submit": 1}), by_app[app_id]
         assert len(notified[app_id]) == 4
     assert len(outbox) == 16 * APPLICATIONS
-    sms_per_call = collections.Counter((r.application_id, r.attempt, r.phone) for r in sms)
+    cipher = fixed_cipher()  # the rows hold personal information encrypted
+    sms_per_call = collections.Counter((r.application_id, r.attempt, cipher.decrypt(r.phone)) for r in sms)
     assert sorted(sms_per_call) == sorted(
-        (i, 1, apps[i].document["subject"]["principal"]["mobile"]) for i in ids)
+        (i, 1, cipher.decrypt(apps[i].document["subject"]["principal"]["mobile"])) for i in ids)
     inbox_keys = {r.key for r in inbox}
     wanted = {r.key for r in outbox if r.key.endswith(":inbox")} | {f"sms-sent:{i}:1" for i in ids}
     assert wanted - inbox_keys == set(), sorted(wanted - inbox_keys)[:5]

@@ -8,8 +8,10 @@ the header first and refuse anything over `max_pixels` before a single pixel is 
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -59,22 +61,37 @@ class LocalImageProbe:
         return self._image(path, kind, size)
 
     def _image(self, path: Path, kind: str, size: int) -> ImageFacts:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                with Image.open(path) as im:
-                    width, height = im.size
-                    if width * height > self.max_pixels:
-                        return ImageFacts(format=kind, size_bytes=size,
-                                          problem=f"图片像素过大（{width}×{height}），超过上限 {self.max_pixels} 像素")
-                    orientation = im.getexif().get(_EXIF_ORIENTATION, 1)
-                    if kind == "JPEG":
-                        im.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # decode at 1/8 scale
-                    im.load()
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            return ImageFacts(format=kind, size_bytes=size, problem="图片像素过大，疑似解压炸弹，已拒绝解码")
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            return ImageFacts(format=kind, size_bytes=size, problem=f"图片已损坏，无法解码（{type(exc).__name__}）")
-        if orientation in _QUARTER_TURNS:
-            width, height = height, width
-        return ImageFacts(format=kind, width=width, height=height, size_bytes=size)
+        return _decode(path, kind, size, self.max_pixels)
+
+
+def probe_bytes(data: bytes, *, max_pixels: int = 40_000_000) -> ImageFacts:
+    """The same facts as `LocalImageProbe.probe`, for a file already in memory (an upload, a stored object)."""
+    kind = sniff(data[:16])
+    if kind is None:
+        return ImageFacts(size_bytes=len(data),
+                          problem="文件类型不支持，应为 JPG、PNG 或 PDF（按文件内容判断，而非扩展名）")
+    if kind == "PDF":
+        return ImageFacts(format="PDF", size_bytes=len(data))
+    return _decode(io.BytesIO(data), kind, len(data), max_pixels)
+
+
+def _decode(source: Path | IO[bytes], kind: str, size: int, max_pixels: int) -> ImageFacts:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as im:
+                width, height = im.size
+                if width * height > max_pixels:
+                    return ImageFacts(format=kind, size_bytes=size,
+                                      problem=f"图片像素过大（{width}×{height}），超过上限 {max_pixels} 像素")
+                orientation = im.getexif().get(_EXIF_ORIENTATION, 1)
+                if kind == "JPEG":
+                    im.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # decode at 1/8 scale
+                im.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return ImageFacts(format=kind, size_bytes=size, problem="图片像素过大，疑似解压炸弹，已拒绝解码")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return ImageFacts(format=kind, size_bytes=size, problem=f"图片已损坏，无法解码（{type(exc).__name__}）")
+    if orientation in _QUARTER_TURNS:
+        width, height = height, width
+    return ImageFacts(format=kind, width=width, height=height, size_bytes=size)

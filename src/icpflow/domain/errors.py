@@ -73,3 +73,10 @@ class WrongSmsCode(DomainError):
 
 class InvalidRequest(DomainError):
     code = "invalid_request"
+
+
+class FaceVerificationRequired(DomainError):
+    code = "face_verification_required"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"小程序负责人尚未通过人脸核身（当前：{status}），请先完成人脸核身再提交", status=status)

@@ -75,3 +75,23 @@ class RegulatorGateway(Protocol):
     ) -> BureauSubmission:
         """Hand the verified filing to the bureau of `province`."""
         ...
+
+    def create_face_task(self, application_id: str, principal_name: str, now: dt.datetime) -> FaceTask:
+        """Start a face verification (人脸核身) of the mini-program principal."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FaceTask:
+    """A face verification (人脸核身) of the mini-program principal, as the platform's channel created it.
+
+    WeChat's task is valid 3 days (reference §4.2 create_icp_verifytask); the principal opens
+    `verify_url` (a QR code in the console) and the channel reports passed or failed. The simulator
+    plans its result (`planned_passed`, at `completes_at`); a real or manual channel leaves both None.
+    """
+
+    task_id: str
+    verify_url: str
+    expires_at: dt.datetime
+    planned_passed: bool | None = None
+    completes_at: dt.datetime | None = None

@@ -9,6 +9,7 @@ rows written in the same transaction and performed by the worker after commit.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -20,12 +21,14 @@ from ..domain.deadlines import DeadlinePolicy, bureau_review_due, platform_revie
 from ..domain.enums import Verdict
 from ..domain.errors import (
     ConcurrentUpdate,
+    FaceVerificationRequired,
     InvalidRequest,
     NotOwner,
     QuotaExhausted,
     SubmissionBlocked,
     WrongSmsCode,
 )
+from ..domain.face import FACE_LABELS, FaceStatus
 from ..domain.model import (
     Application,
     ApplicationKind,
@@ -43,7 +46,7 @@ from ..domain.workflow import STATE_LABELS, Event, Situation, State, Transition,
 from . import records
 from .notify import notify_state_change
 from .ports import Clock, Store, UnitOfWork
-from .precheck import check_document
+from .precheck import ImageProbe, check_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class PlatformPolicy:
     quota_refresh_hour: int = 10  # the quota refreshes at 10:00 Asia/Shanghai (seed 003 §二(一))
     takedown_deadline: dt.date | None = None  # listed mini-programs without a number after this day go offline
     takedown_notice_days: int = 14
+    #: submission needs a passed face-verification task (True), or trusts the document's flag (False)
+    face_task_required: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,9 @@ class Workflow:
     deadlines: DeadlinePolicy
     policy: PlatformPolicy
     gateway_name: str = "simulator"
+    #: measures uploaded attachments (`stored:<id>`) for the pre-check before submission; None = the
+    #: document's own width/height are judged
+    probe: ImageProbe | None = None
 
 
 #: China has one time zone and no daylight saving: deadlines in working days are counted in Beijing time.
@@ -230,8 +238,11 @@ def submit(wf: Workflow, application_id: str, *, actor: str, expected_version: i
         _check_owner(app, actor, staff=False)
         _check_version(app, expected_version)
         transition = advance(app.state, Event.SUBMIT, _situation(wf, app))
+        if wf.policy.face_task_required and not app.kind.is_cancellation:
+            app.document = _with_face_result(store, app, now)
         if transition.effects.precheck_required:
-            report = check_document(parse_mapping(app.document), checker=wf.checker, clock=wf.clock)
+            report = check_document(parse_mapping(app.document), checker=wf.checker, clock=wf.clock,
+                                    probe=wf.probe)
             if report.verdict is Verdict.BLOCKED:
                 raise SubmissionBlocked(report.to_dict())
         if app.program_id is not None and wf.policy.daily_quota > 0:
@@ -244,6 +255,23 @@ def submit(wf: Workflow, application_id: str, *, actor: str, expected_version: i
         _apply(wf, store, app, Event.SUBMIT, actor, now, expected_version=expected_version)
         store.commit()
         return app
+
+
+def _with_face_result(store: Store, app: Application, now: dt.datetime) -> dict[str, Any]:
+    """The document with `face_verified` set from the latest face task (a passed, unexpired one)."""
+    record = store.latest_face_task(app.id)
+    if record is not None and record.resolve(now):
+        store.save_face_task(record)
+    if record is None or record.status is not FaceStatus.PASSED:
+        raise FaceVerificationRequired(FACE_LABELS[record.status] if record else "未发起")
+    document = copy.deepcopy(app.document)
+    program = document.get("program") or {}
+    target = program.get("principal") if isinstance(program.get("principal"), dict) else None
+    if target is None:
+        target = (document.get("subject") or {}).get("principal")
+    if isinstance(target, dict):
+        target["face_verified"] = True
+    return document
 
 
 def withdraw(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:

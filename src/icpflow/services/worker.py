@@ -15,9 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
+
 from ..domain.errors import ConcurrentUpdate
 from ..domain.model import Application, EventRecord, InboxMessage, OutboxItem, SmsInboxEntry, Timer, TimerKind
 from ..domain.notifications import Channel, DeliveryFailed, Notification, Notifier, next_attempt_at
+from ..domain.pii import mask_text
 from ..domain.regulator import BureauDecision, RegulatorGateway, RejectionReason
 from ..domain.workflow import Event, IllegalTransition, State
 from .filings import Workflow, _apply, apply_bureau_decision
@@ -92,7 +95,7 @@ def fire_due_timers(wf: Workflow, *, limit: int = 500) -> int:
                 handled += 1
                 continue  # rolled back on leaving the block; due again on the next pass
             except Exception as exc:  # rolled back on leaving the block; retired below
-                failed = (timer, f"{type(exc).__name__}: {exc}")
+                failed = (timer, mask_text(f"{type(exc).__name__}: {exc}"))  # history is no place for PII
             if failed is None:
                 store.mark_timer_fired(timer.id, now)
                 store.commit()
@@ -103,6 +106,8 @@ def fire_due_timers(wf: Workflow, *, limit: int = 500) -> int:
 
 
 def _retire_timer(wf: Workflow, timer: Timer, error: str, now: dt.datetime) -> None:
+    structlog.get_logger("icpflow.worker").error("定时器处理失败，已停用", timer=timer.id, kind=timer.kind.value,
+                                                 application_id=timer.application_id, error=error)
     with wf.uow() as store:
         store.mark_timer_fired(timer.id, now)
         app = store.get_application(timer.application_id)
@@ -184,9 +189,9 @@ def process_outbox(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[C
             try:
                 _perform(wf, store, item, gateway, notifiers, now)
             except DeliveryFailed as exc:
-                error = (exc.reason, exc.permanent)
+                error = (mask_text(exc.reason), exc.permanent)
             except Exception as exc:  # rolled back on leaving the block
-                error = (f"{type(exc).__name__}: {exc}", False)
+                error = (mask_text(f"{type(exc).__name__}: {exc}"), False)
             if error is None:
                 item.done_at = now
                 item.last_error = ""
@@ -204,6 +209,9 @@ def process_outbox(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[C
         with wf.uow() as store:
             store.finish_outbox(item)
             store.commit()
+        structlog.get_logger("icpflow.worker").warning(
+            "发件箱投递失败" if retry is None else "发件箱投递失败，稍后重试", key=item.key, kind=item.kind,
+            attempts=item.attempts, error=reason, retry_at=retry.isoformat() if retry else None)
         failures.append(f"{item.key}: {reason}")
     return done, failures
 

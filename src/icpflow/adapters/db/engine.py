@@ -57,3 +57,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def compact(engine: Engine) -> None:
+    """Leave no old copy of rewritten rows in the database files (after `icpflow db rotate-keys`).
+
+    SQLite keeps replaced rows in free pages and in the write-ahead log: VACUUM rewrites the file and the
+    log is checkpointed and truncated. PostgreSQL is left to autovacuum (dead row versions are reused,
+    not zeroed; `VACUUM FULL` rewrites the tables, under an exclusive lock: an operator's decision)."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM cannot run inside one
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

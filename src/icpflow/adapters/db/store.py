@@ -3,12 +3,19 @@
 The only code that commits. Applications and subjects are saved with compare-and-set on `version`;
 timers and the outbox are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL so several workers share
 the load (on SQLite the clause is ignored and a single worker runs).
+
+Personal information is encrypted here, on the way in, and decrypted on the way out, so the services
+and the domain only ever see plaintext and the database never does (`FieldCipher`): the personal values
+of application documents (`domain.pii.pii_paths`), subjects' certificate numbers, the phones of the
+MIIT SMS inbox, and the recipients of e-mail and SMS notifications in the outbox. Equality lookups go
+through blind indexes (`certificate_index`, `phone_index`). Rows from before migration 0004 may still
+hold plaintext: they are read as they are, and `reencrypt` (`icpflow db rotate-keys`) encrypts them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from ...domain.errors import ConcurrentUpdate, NotFound
+from ...domain.face import FaceRecord, FaceStatus
 from ...domain.model import (
     Application,
     ApplicationKind,
@@ -30,9 +38,16 @@ from ...domain.model import (
     Timer,
     TimerKind,
 )
+from ...domain.pii import map_pii, pii_paths
 from ...domain.regulator import RejectionReason
 from ...domain.workflow import State
+from ..crypto import FieldCipher
 from . import tables as t
+
+#: notification channels whose recipient is personal (an e-mail address, a mobile number)
+PERSONAL_CHANNELS = frozenset({"email", "sms"})
+#: the tables `reencrypt` walks, in this order
+ENCRYPTED_TABLES = ("subjects", "applications", "sms_inbox", "outbox")
 
 
 def _reasons_out(reasons: Sequence[RejectionReason]) -> list[dict[str, str]]:
@@ -43,10 +58,10 @@ def _reasons_in(data: Any) -> list[RejectionReason]:
     return [RejectionReason(**item) for item in data or []]
 
 
-def _app(row: RowMapping) -> Application:
+def _app(row: RowMapping, document: dict[str, Any]) -> Application:
     return Application(
         id=row["id"], kind=ApplicationKind(row["kind"]), owner=row["owner"], subject_id=row["subject_id"],
-        program_id=row["program_id"], province=row["province"], document=dict(row["document"]),
+        program_id=row["program_id"], province=row["province"], document=document,
         state=State(row["state"]), version=row["version"], record_number=row["record_number"],
         sms_attempt=row["sms_attempt"], sms_resends_left=row["sms_resends_left"], gateway=row["gateway"],
         gateway_reference=row["gateway_reference"], reasons=_reasons_in(row["reasons"]),
@@ -67,9 +82,9 @@ def _app_values(app: Application) -> dict[str, Any]:
     }
 
 
-def _subject(row: RowMapping) -> Subject:
+def _subject(row: RowMapping, certificate_number: str) -> Subject:
     return Subject(
-        id=row["id"], certificate_number=row["certificate_number"], name=row["name"], nature=row["nature"],
+        id=row["id"], certificate_number=certificate_number, name=row["name"], nature=row["nature"],
         province=row["province"], owner=row["owner"], serial=row["serial"], next_service=row["next_service"],
         version=row["version"], created_at=row["created_at"],
     )
@@ -91,9 +106,44 @@ def _record(row: RowMapping) -> FilingRecord:
 
 
 class SqlStore:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, cipher: FieldCipher) -> None:
         self.conn = conn
+        self.cipher = cipher
         self._postgres = conn.dialect.name == "postgresql"
+
+    # ----- personal information at rest ------------------------------------------------------------
+    def _seal_document(self, document: dict[str, Any]) -> dict[str, Any]:
+        return map_pii(document, lambda value, _kind: self.cipher.encrypt(value))
+
+    def _open_document(self, document: dict[str, Any]) -> dict[str, Any]:
+        return map_pii(document, lambda value, _kind: self.cipher.reveal(value))
+
+    def _seal_payload(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        recipient = payload.get("recipient")
+        if kind == "notify" and payload.get("channel") in PERSONAL_CHANNELS and isinstance(recipient, str) \
+                and recipient:
+            return {**payload, "recipient": self.cipher.encrypt(recipient)}
+        return payload
+
+    def _open_payload(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        recipient = payload.get("recipient")
+        if kind == "notify" and payload.get("channel") in PERSONAL_CHANNELS and isinstance(recipient, str):
+            return {**payload, "recipient": self.cipher.reveal(recipient)}
+        return payload
+
+    def _equals(self, index: sa.ColumnElement[Any], column: sa.ColumnElement[Any], value: str) -> Any:
+        """Rows whose encrypted `column` holds `value`: its blind index under any known key, or (rows from
+        before 0004, not yet indexed) the plaintext itself."""
+        return sa.or_(index.in_(self.cipher.blind_indexes(value)), sa.and_(index.is_(None), column == value))
+
+    def _app(self, row: RowMapping) -> Application:
+        return _app(row, self._open_document(dict(row["document"])))
+
+    def _subject(self, row: RowMapping) -> Subject:
+        return _subject(row, self.cipher.reveal(row["certificate_number"]))
+
+    def _app_values(self, app: Application) -> dict[str, Any]:
+        return {**_app_values(app), "document": self._seal_document(app.document)}
 
     def _one(self, stmt: sa.Select[Any]) -> RowMapping | None:
         return self.conn.execute(stmt).mappings().first()
@@ -116,16 +166,16 @@ class SqlStore:
         row = self._one(self._lock(sa.select(t.applications).where(t.applications.c.id == application_id), lock))
         if row is None:
             raise NotFound("备案申请", application_id)
-        return _app(row)
+        return self._app(row)
 
     def add_application(self, app: Application) -> None:
-        self.conn.execute(t.applications.insert().values(id=app.id, version=app.version, **_app_values(app)))
+        self.conn.execute(t.applications.insert().values(id=app.id, version=app.version, **self._app_values(app)))
 
     def save_application(self, app: Application, expected_version: int) -> None:
         result = self.conn.execute(
             t.applications.update()
             .where(t.applications.c.id == app.id, t.applications.c.version == expected_version)
-            .values(version=expected_version + 1, **_app_values(app))
+            .values(version=expected_version + 1, **self._app_values(app))
         )
         if result.rowcount != 1:
             raise ConcurrentUpdate(app.id, expected_version)
@@ -139,22 +189,26 @@ class SqlStore:
             stmt = stmt.where(t.applications.c.owner == owner)
         if states:
             stmt = stmt.where(t.applications.c.state.in_(list(states)))
-        return [_app(r) for r in self.conn.execute(stmt.limit(limit).offset(offset)).mappings()]
+        return [self._app(r) for r in self.conn.execute(stmt.limit(limit).offset(offset)).mappings()]
 
     # ----- subjects and programs -----------------------------------------------------------------
     def get_subject(self, subject_id: str, *, lock: bool = False) -> Subject:
         row = self._one(self._lock(sa.select(t.subjects).where(t.subjects.c.id == subject_id), lock))
         if row is None:
             raise NotFound("主办单位", subject_id)
-        return _subject(row)
+        return self._subject(row)
 
     def find_subject(self, certificate_number: str) -> Subject | None:
-        row = self._one(sa.select(t.subjects).where(t.subjects.c.certificate_number == certificate_number))
-        return None if row is None else _subject(row)
+        c = t.subjects.c
+        row = self._one(sa.select(t.subjects).where(
+            self._equals(c.certificate_index, c.certificate_number, certificate_number)))
+        return None if row is None else self._subject(row)
 
     def add_subject(self, subject: Subject) -> None:
         self.conn.execute(t.subjects.insert().values(
-            id=subject.id, certificate_number=subject.certificate_number, name=subject.name, nature=subject.nature,
+            id=subject.id, certificate_number=self.cipher.encrypt(subject.certificate_number),
+            certificate_index=self.cipher.blind_index(subject.certificate_number), name=subject.name,
+            nature=subject.nature,
             province=subject.province, owner=subject.owner, serial=subject.serial, next_service=subject.next_service,
             version=subject.version, created_at=subject.created_at))
 
@@ -278,7 +332,8 @@ class SqlStore:
         if exists is not None:
             return False
         self.conn.execute(t.outbox.insert().values(
-            key=item.key, kind=item.kind, payload=item.payload, available_at=item.available_at,
+            key=item.key, kind=item.kind, payload=self._seal_payload(item.kind, item.payload),
+            available_at=item.available_at,
             attempts=item.attempts, last_error=item.last_error))
         return True
 
@@ -288,9 +343,10 @@ class SqlStore:
                 .order_by(c.available_at, c.id).limit(limit))
         if self._postgres:
             stmt = stmt.with_for_update(skip_locked=True)
-        return [OutboxItem(id=r["id"], key=r["key"], kind=r["kind"], payload=dict(r["payload"]),
-                           available_at=r["available_at"], attempts=r["attempts"], done_at=r["done_at"],
-                           failed_at=r["failed_at"], last_error=r["last_error"])
+        return [OutboxItem(id=r["id"], key=r["key"], kind=r["kind"],
+                           payload=self._open_payload(r["kind"], dict(r["payload"])), available_at=r["available_at"],
+                           attempts=r["attempts"], done_at=r["done_at"], failed_at=r["failed_at"],
+                           last_error=r["last_error"])
                 for r in self.conn.execute(stmt).mappings()]
 
     def finish_outbox(self, item: OutboxItem) -> None:
@@ -317,16 +373,18 @@ class SqlStore:
     def add_sms(self, entry: SmsInboxEntry) -> bool:
         c = t.sms_inbox.c
         if self._one(sa.select(c.id).where(c.application_id == entry.application_id, c.attempt == entry.attempt,
-                                           c.phone == entry.phone)):
+                                           self._equals(c.phone_index, c.phone, entry.phone))):
             return False
         self.conn.execute(t.sms_inbox.insert().values(
-            application_id=entry.application_id, phone=entry.phone, text=entry.text, code=entry.code,
+            application_id=entry.application_id, phone=self.cipher.encrypt(entry.phone),
+            phone_index=self.cipher.blind_index(entry.phone), text=entry.text, code=entry.code,
             attempt=entry.attempt, sent_at=entry.sent_at, simulated=entry.simulated))
         return True
 
     def sms_of(self, application_id: str) -> list[SmsInboxEntry]:
         stmt = sa.select(t.sms_inbox).where(t.sms_inbox.c.application_id == application_id).order_by(t.sms_inbox.c.id)
-        return [SmsInboxEntry(application_id=r["application_id"], phone=r["phone"], text=r["text"], code=r["code"],
+        return [SmsInboxEntry(application_id=r["application_id"], phone=self.cipher.reveal(r["phone"]),
+                              text=r["text"], code=r["code"],
                               attempt=r["attempt"], sent_at=r["sent_at"], simulated=r["simulated"])
                 for r in self.conn.execute(stmt).mappings()]
 
@@ -363,21 +421,113 @@ class SqlStore:
         stmt = sa.select(c.url).where(c.owner == owner, c.active.is_(True)).order_by(c.created_at, c.url)
         return [str(url) for url in self.conn.execute(stmt).scalars()]
 
+    # ----- key rotation (services/pii_admin.py) -------------------------------------------------------
+    def encrypted_tables(self) -> Sequence[str]:
+        return ENCRYPTED_TABLES
+
+    def reencrypt(self, table: str, after: str | int | None, limit: int) -> tuple[int, str | int | None]:
+        """Re-encrypt under the current key, and re-index, the rows of `table` after primary key `after`
+        (up to `limit` of them) whose personal values are under an older key or still in plaintext.
+        Returns (rows rewritten, the cursor for the next batch or None when the table is done). A row
+        changed concurrently is left to the writer (its compare-and-set fails): run again to catch it."""
+        rotate = {"subjects": self._reencrypt_subjects, "applications": self._reencrypt_applications,
+                  "sms_inbox": self._reencrypt_sms, "outbox": self._reencrypt_outbox}[table]
+        table_ = t.metadata.tables[table]
+        stmt = sa.select(table_).order_by(table_.c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(table_.c.id > after)
+        rows = list(self.conn.execute(stmt).mappings())
+        rewritten = sum(rotate(row) for row in rows)
+        return rewritten, (rows[-1]["id"] if len(rows) == limit else None)
+
+    def _fresh(self, token: str, index: str | None, plain: str) -> bool:
+        """Whether an encrypted value and its blind index are both under the current key."""
+        return self.cipher.is_current(token) and index == self.cipher.blind_index(plain)
+
+    def _reencrypt_subjects(self, row: RowMapping) -> int:
+        c = t.subjects.c
+        plain = self.cipher.reveal(row["certificate_number"])
+        if self._fresh(row["certificate_number"], row["certificate_index"], plain):
+            return 0
+        return self.conn.execute(t.subjects.update().where(
+            c.id == row["id"], c.certificate_number == row["certificate_number"]).values(
+            certificate_number=self.cipher.encrypt(plain), certificate_index=self.cipher.blind_index(plain))).rowcount
+
+    def _reencrypt_applications(self, row: RowMapping) -> int:
+        c = t.applications.c
+        document = dict(row["document"])
+        values = [document_value(document, path) for path, _ in pii_paths(document)]
+        if all(self.cipher.is_current(v) for v in values if isinstance(v, str) and v):
+            return 0
+        sealed = map_pii(document, lambda value, _kind: self.cipher.encrypt(self.cipher.reveal(value)))
+        # compare-and-set on the version, which is left as it is: rotation is not an edit
+        return self.conn.execute(t.applications.update().where(c.id == row["id"], c.version == row["version"])
+                                 .values(document=sealed)).rowcount
+
+    def _reencrypt_sms(self, row: RowMapping) -> int:
+        c = t.sms_inbox.c
+        plain = self.cipher.reveal(row["phone"])
+        if self._fresh(row["phone"], row["phone_index"], plain):
+            return 0
+        return self.conn.execute(t.sms_inbox.update().where(c.id == row["id"], c.phone == row["phone"]).values(
+            phone=self.cipher.encrypt(plain), phone_index=self.cipher.blind_index(plain))).rowcount
+
+    def _reencrypt_outbox(self, row: RowMapping) -> int:
+        payload = dict(row["payload"])
+        recipient = payload.get("recipient")
+        if row["kind"] != "notify" or payload.get("channel") not in PERSONAL_CHANNELS \
+                or not isinstance(recipient, str) or not recipient or self.cipher.is_current(recipient):
+            return 0
+        sealed = {**payload, "recipient": self.cipher.encrypt(self.cipher.reveal(recipient))}
+        # an outbox row's payload never changes after it is written: no compare-and-set needed
+        return self.conn.execute(t.outbox.update().where(t.outbox.c.id == row["id"]).values(payload=sealed)).rowcount
+
+    # ----- face verification tasks ---------------------------------------------------------------
+    def add_face_task(self, record: FaceRecord) -> None:
+        self.conn.execute(t.face_tasks.insert().values(
+            task_id=record.task_id, application_id=record.application_id, verify_url=record.verify_url,
+            status=record.status.value, created_at=record.created_at, expires_at=record.expires_at,
+            completes_at=record.completes_at, planned_passed=record.planned_passed,
+            completed_at=record.completed_at))
+
+    def latest_face_task(self, application_id: str) -> FaceRecord | None:
+        c = t.face_tasks.c
+        row = self._one(sa.select(t.face_tasks).where(c.application_id == application_id)
+                        .order_by(c.created_at.desc(), c.task_id.desc()).limit(1))
+        if row is None:
+            return None
+        return FaceRecord(row["task_id"], row["application_id"], row["verify_url"], FaceStatus(row["status"]),
+                          row["created_at"], row["expires_at"], row["completes_at"], row["planned_passed"],
+                          row["completed_at"])
+
+    def save_face_task(self, record: FaceRecord) -> None:
+        self.conn.execute(t.face_tasks.update().where(t.face_tasks.c.task_id == record.task_id).values(
+            status=record.status.value, completed_at=record.completed_at))
+
     def commit(self) -> None:
         self.conn.commit()
 
 
-class SqlUnitOfWork:
-    """`with uow() as store:` opens a transaction; `store.commit()` commits; leaving rolls back the rest."""
+def document_value(document: Mapping[str, Any], path: Sequence[str]) -> Any:
+    node: Any = document
+    for key in path:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node
 
-    def __init__(self, engine: Engine) -> None:
+
+class SqlUnitOfWork:
+    """`with uow() as store:` opens a transaction; `store.commit()` commits; leaving rolls back the rest.
+    Personal information is encrypted and decrypted with `cipher` (see the module docstring)."""
+
+    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
         self.engine = engine
+        self.cipher = cipher
 
     @contextmanager
     def __call__(self) -> Iterator[SqlStore]:
         with self.engine.connect() as conn:
             try:
-                yield SqlStore(conn)
+                yield SqlStore(conn, self.cipher)
             finally:
                 if conn.in_transaction():
                     conn.rollback()

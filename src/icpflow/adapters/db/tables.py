@@ -52,7 +52,10 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 subjects = sa.Table(
     "subjects", metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("certificate_number", sa.String(64), nullable=False, unique=True),
+    # Personal information is encrypted at rest (adapters/crypto.py): an individual's certificate number
+    # is their ID number, so every certificate number is stored as a token and found by its blind index.
+    sa.Column("certificate_number", sa.Text, nullable=False),
+    sa.Column("certificate_index", sa.String(64), unique=True),  # NULL only on rows from before 0004
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("nature", sa.String(40), nullable=False),
     sa.Column("province", sa.String(6), nullable=False),
@@ -84,7 +87,7 @@ applications = sa.Table(
     sa.Column("subject_id", sa.String(36), sa.ForeignKey("subjects.id"), nullable=False, index=True),
     sa.Column("program_id", sa.String(36), sa.ForeignKey("programs.id"), index=True),
     sa.Column("province", sa.String(6), nullable=False),
-    sa.Column("document", JSON, nullable=False),
+    sa.Column("document", JSON, nullable=False),  # personal values (domain/pii.py) encrypted inside the JSON
     sa.Column("state", sa.String(24), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("record_number", sa.String(40), nullable=False, default=""),
@@ -151,7 +154,7 @@ outbox = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(200), nullable=False, unique=True),
     sa.Column("kind", sa.String(24), nullable=False),
-    sa.Column("payload", JSON, nullable=False),
+    sa.Column("payload", JSON, nullable=False),  # e-mail and SMS notifications: the recipient is encrypted
     sa.Column("available_at", UtcDateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("done_at", UtcDateTime),
@@ -177,13 +180,14 @@ sms_inbox = sa.Table(
     "sms_inbox", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False, index=True),
-    sa.Column("phone", sa.String(20), nullable=False),
+    sa.Column("phone", sa.Text, nullable=False),  # encrypted
+    sa.Column("phone_index", sa.String(64)),  # its blind index; NULL only on rows from before 0004
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("code", sa.String(12), nullable=False),
     sa.Column("attempt", sa.Integer, nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=False),
     sa.Column("simulated", sa.Boolean, nullable=False),
-    sa.UniqueConstraint("application_id", "attempt", "phone"),
+    sa.UniqueConstraint("application_id", "attempt", "phone_index"),
 )
 
 submission_quota = sa.Table(
@@ -259,5 +263,34 @@ idempotency_keys = sa.Table(
     sa.Column("request_hash", sa.String(64), nullable=False),
     sa.Column("status", sa.Integer, nullable=False),
     sa.Column("body", JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+face_tasks = sa.Table(
+    "face_tasks", metadata,
+    # Face verification (人脸核身) of the mini-program principal; the latest task of an application counts.
+    sa.Column("task_id", sa.String(80), primary_key=True),
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), nullable=False, index=True),
+    sa.Column("verify_url", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("completes_at", UtcDateTime),
+    sa.Column("planned_passed", sa.Boolean),
+    sa.Column("completed_at", UtcDateTime),
+)
+
+# ----- attachments (issue #4) ----------------------------------------------------------------------
+
+attachments_meta = sa.Table(
+    "attachments_meta", metadata,
+    # An uploaded file (the bytes are in the attachment storage, content-addressed by their SHA-256) and
+    # who uploaded it: one row per owner, so the same file uploaded by two tenants is readable by each.
+    sa.Column("object_id", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(64), primary_key=True),  # the uploading account's id
+    sa.Column("size_bytes", sa.Integer, nullable=False),
+    sa.Column("format", sa.String(8), nullable=False),  # JPEG | PNG | PDF, by magic bytes
+    sa.Column("width", sa.Integer),  # after EXIF rotation; NULL for a PDF
+    sa.Column("height", sa.Integer),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from icpflow.adapters.clock import SystemClock
 from icpflow.domain.contacts import check_mobile, normalize_phone
 from icpflow.domain.notifications import Channel, DeliveryFailed, Notification
+from icpflow.domain.pii import mask_value
 
 __all__ = [
     "SIMULATED_LABEL",
@@ -65,7 +66,8 @@ class SmsNotifier:
     def deliver(self, notification: Notification) -> None:
         problem = check_mobile(notification.recipient)
         if problem is not None:  # no gateway will take it, however often it is retried
-            raise DeliveryFailed(f"手机号码无法使用：{notification.recipient!r}（{problem.message}）", permanent=True)
+            masked = mask_value("phone", notification.recipient)  # errors are logged and stored: no PII
+            raise DeliveryFailed(f"手机号码无法使用：{masked!r}（{problem.message}）", permanent=True)
         self._provider.send(
             SmsMessage(
                 key=notification.key,
@@ -81,7 +83,7 @@ class SimulatedSms:
     """What the simulator recorded for one message (one line of the JSON-lines file)."""
 
     key: str
-    mobile: str
+    mobile: str  # masked (138****8000): the log is a file at rest, and the number is personal information
     text: str  # starts with 【模拟短信】
     sent_at: str  # ISO 8601 with the UTC offset
     simulated: bool = True
@@ -133,7 +135,7 @@ class SimulatedSmsProvider:
             return
         record = SimulatedSms(
             key=message.key,
-            mobile=message.mobile,
+            mobile=mask_value("phone", message.mobile),
             text=SIMULATED_LABEL + message.text,
             sent_at=self._clock.now().isoformat(timespec="seconds"),
         )

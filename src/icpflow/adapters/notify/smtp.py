@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from icpflow.domain.notifications import Channel, DeliveryFailed, Notification
+from icpflow.domain.pii import mask_value
 
 __all__ = ["KEY_HEADER", "SmtpNotifier", "message_id_for"]
 
@@ -75,7 +76,8 @@ class SmtpNotifier:
         try:
             message["To"] = Address(addr_spec=notification.recipient.strip())
         except (ValueError, IndexError, MessageError) as exc:  # what the header parser raises
-            raise DeliveryFailed(f"邮件地址无法使用：{notification.recipient!r}（{exc}）", permanent=True) from exc
+            masked = mask_value("email", notification.recipient)  # errors are logged and stored: no PII
+            raise DeliveryFailed(f"邮件地址无法使用：{masked!r}（{exc}）", permanent=True) from exc
         try:
             message["Subject"] = notification.subject
         except ValueError as exc:  # a line break in the subject

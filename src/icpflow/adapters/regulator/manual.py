@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...domain.regulator import BureauSubmission, SmsMessage
+from ...domain.regulator import BureauSubmission, FaceTask, SmsMessage
 
 
 class ManualGateway:
@@ -34,3 +34,8 @@ class ManualGateway:
             planned=None,
             extra={"awaiting": "operator"},
         )
+
+    def create_face_task(self, application_id: str, principal_name: str, now: dt.datetime) -> FaceTask:
+        """The platform's face service reports to an operator, who records the result."""
+        return FaceTask(task_id=f"FACE-MANUAL-{application_id}-{now:%Y%m%d%H%M%S}", verify_url="",
+                        expires_at=now + dt.timedelta(days=3))

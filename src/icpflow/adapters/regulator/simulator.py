@@ -37,11 +37,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...domain.regulator import BureauDecision, BureauSubmission, PlannedDecision, SmsMessage
+from ...domain.regulator import BureauDecision, BureauSubmission, FaceTask, PlannedDecision, SmsMessage
 from ...domain.rejections import RejectionCatalogue, RejectionCause, ReviewStage
 
 #: the marker that makes the simulator reject on purpose (in `program.name`)
 REJECT_MARKER = "【驳回】"
+#: A principal whose name contains this fails the simulated face verification (for demos and tests).
+FACE_FAIL_MARKER = "【人脸失败】"
+#: WeChat's face task is valid for 3 days (reference §4.2 create_icp_verifytask).
+FACE_TASK_VALIDITY = dt.timedelta(days=3)
 #: every SMS text the simulator writes starts with this label
 SIMULATOR_LABEL = "【模拟】"
 DEFAULT_BUREAU_DELAY = (dt.timedelta(minutes=1), dt.timedelta(minutes=30))
@@ -126,6 +130,12 @@ class RegulatorSimulator:
             "请登录工信部ICP/IP地址/域名信息备案管理系统（beian.miit.gov.cn）完成核验，24小时内有效。"
             "如非本人操作，请忽略本短信。"
         )
+
+    # ----- face verification of the mini-program principal (人脸核身) --------------------------------
+
+    def create_face_task(self, application_id: str, principal_name: str, now: dt.datetime) -> FaceTask:
+        """Completes after the shortest bureau delay (demos: seconds), deterministically."""
+        return _face_task(self.seed, application_id, principal_name, now, self.bureau_delay[0])
 
     # ----- provincial bureau review (管局审核) ----------------------------------------------------
 
@@ -214,3 +224,17 @@ def _lookup(document: Mapping[str, Any], path: str) -> Any:
                 return None
             current = current[int(index)]
     return current
+
+
+def _face_task(seed: int, application_id: str, principal_name: str, now: dt.datetime,
+               delay: dt.timedelta) -> FaceTask:
+    """The simulated face verification: passes after `delay` unless the name carries FACE_FAIL_MARKER."""
+    _require_aware(now)
+    digest = _hex(f"{seed}:{application_id}:face:{now.isoformat()}")[:16]
+    return FaceTask(
+        task_id=f"FACE-SIM-{digest}",
+        verify_url=f"https://simulator.icpflow.invalid/face/{digest}",
+        expires_at=now + FACE_TASK_VALIDITY,
+        planned_passed=FACE_FAIL_MARKER not in principal_name,
+        completes_at=now + delay,
+    )

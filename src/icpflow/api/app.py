@@ -1,0 +1,36 @@
+"""The REST API application: `create_app(runtime)` — nothing is built at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ..bootstrap import Runtime
+from ..services.accounts import Accounts
+from . import errors, routes_attachments, routes_documents, routes_filings, routes_misc, routes_staff
+from .deps import Services
+
+
+def create_app(runtime: Runtime, accounts: Accounts) -> FastAPI:
+    app = FastAPI(
+        title="icpflow API",
+        version="1.0",
+        description=(
+            "小程序 ICP 备案：预检、提交、平台初审、工信部短信核验、管局审核、备案号。"
+            "认证：控制台会话（Cookie + X-CSRF-Token）或服务商 API 密钥（Authorization: Bearer）。"
+            "错误为 application/problem+json。" + ("（监管侧为模拟器）" if runtime.gateway.is_simulator else "")
+        ),
+    )
+    app.state.services = Services(runtime, accounts)
+    errors.install(app)
+    app.include_router(routes_misc.router)
+    app.include_router(routes_misc.public)
+    app.include_router(routes_filings.router)
+    app.include_router(routes_staff.router)
+    app.include_router(routes_documents.router)
+    app.include_router(routes_attachments.router)
+
+    @app.get("/healthz", tags=["ops"], summary="健康检查")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "regulator": runtime.gateway.name}
+
+    return app
