@@ -211,15 +211,22 @@ def update_document(wf: Workflow, application_id: str, document: dict[str, Any],
         return app
 
 
-def edit(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:
-    """Back to draft after a rejection or a withdrawal, to fix and resubmit."""
+def _transition(wf: Workflow, application_id: str, event: Event, actor: str, expected_version: int, *,
+                owner_only: bool, **data: Any) -> Application:
+    """A use case that is nothing but one event: load, check the actor, apply, commit."""
     now = _now(wf)
     with wf.uow() as store:
         app = store.get_application(application_id)
-        _check_owner(app, actor, staff=False)
-        _apply(wf, store, app, Event.EDIT, actor, now, expected_version=expected_version)
+        if owner_only:
+            _check_owner(app, actor, staff=False)
+        _apply(wf, store, app, event, actor, now, expected_version=expected_version, **data)
         store.commit()
         return app
+
+
+def edit(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:
+    """Back to draft after a rejection or a withdrawal, to fix and resubmit."""
+    return _transition(wf, application_id, Event.EDIT, actor, expected_version, owner_only=True)
 
 
 # ----- submission and the platform review ----------------------------------------------------------
@@ -275,22 +282,11 @@ def _with_face_result(store: Store, app: Application, now: dt.datetime) -> dict[
 
 
 def withdraw(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:
-    now = _now(wf)
-    with wf.uow() as store:
-        app = store.get_application(application_id)
-        _check_owner(app, actor, staff=False)
-        _apply(wf, store, app, Event.WITHDRAW, actor, now, expected_version=expected_version)
-        store.commit()
-        return app
+    return _transition(wf, application_id, Event.WITHDRAW, actor, expected_version, owner_only=True)
 
 
 def platform_approve(wf: Workflow, application_id: str, *, reviewer: str, expected_version: int) -> Application:
-    now = _now(wf)
-    with wf.uow() as store:
-        app = store.get_application(application_id)
-        _apply(wf, store, app, Event.PLATFORM_APPROVE, reviewer, now, expected_version=expected_version)
-        store.commit()
-        return app
+    return _transition(wf, application_id, Event.PLATFORM_APPROVE, reviewer, expected_version, owner_only=False)
 
 
 def platform_reject(wf: Workflow, application_id: str, reasons: Sequence[RejectionReason], *, reviewer: str,
@@ -327,22 +323,12 @@ def verify_sms(wf: Workflow, application_id: str, code: str, *, actor: str, expe
 
 def record_sms_verified(wf: Workflow, application_id: str, *, operator: str, expected_version: int) -> Application:
     """Manual mode: an operator records that the principals verified on the MIIT site."""
-    now = _now(wf)
-    with wf.uow() as store:
-        app = store.get_application(application_id)
-        _apply(wf, store, app, Event.SMS_VERIFIED, operator, now, expected_version=expected_version, manual=True)
-        store.commit()
-        return app
+    return _transition(wf, application_id, Event.SMS_VERIFIED, operator, expected_version, owner_only=False,
+                       manual=True)
 
 
 def resend_sms(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:
-    now = _now(wf)
-    with wf.uow() as store:
-        app = store.get_application(application_id)
-        _check_owner(app, actor, staff=False)
-        _apply(wf, store, app, Event.SMS_RESEND, actor, now, expected_version=expected_version)
-        store.commit()
-        return app
+    return _transition(wf, application_id, Event.SMS_RESEND, actor, expected_version, owner_only=True)
 
 
 CONTACT_FIELDS = ("mobile", "emergency_phone", "email", "emergency_contact_name")
