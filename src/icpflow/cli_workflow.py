@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import render
 from .adapters.db.engine import compact
+from .adapters.db.rotation import SqlKeyRotationUnitOfWork
 from .adapters.notify.sms import read_simulated_sms
 from .bootstrap import Runtime, build_runtime, load_rejections
 from .config import Settings
@@ -373,7 +374,7 @@ def db_rotate_keys() -> None:
     """用当前密钥（ICPFLOW_ENCRYPTION_KEYS 的第一个）重新加密全部个人信息，并加密 0004 之前写入的明文。
     完成后即可从配置中删除旧密钥。"""
     runtime = _runtime()
-    rewritten = rotate_keys(runtime.uow)
+    rewritten = rotate_keys(SqlKeyRotationUnitOfWork(runtime.engine, runtime.uow.cipher))
     compact(runtime.engine)  # SQLite: no old copy of a rewritten row stays in the file
     _console().print(f"已用密钥 {runtime.uow.cipher.current} 重新加密 {rewritten} 行")
 

@@ -104,3 +104,10 @@ def test_face_verification_is_started_only_on_a_draft(strict: Desk) -> None:
     filings.submit(strict.wf, app.id, actor=FILER, expected_version=app.version)
     with pytest.raises(InvalidRequest):
         face.start(strict.wf, strict.gateway, app.id, actor=FILER)
+
+
+def test_a_second_task_is_refused_while_one_is_pending(strict: Desk) -> None:
+    app = strict.new()
+    face.start(strict.wf, strict.gateway, app.id, actor=FILER)
+    with pytest.raises(InvalidRequest):
+        face.start(strict.wf, strict.gateway, app.id, actor=FILER)

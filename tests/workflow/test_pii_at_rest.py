@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from icpflow.adapters.crypto import FieldCipher
 from icpflow.adapters.db import tables as t
 from icpflow.adapters.db.engine import compact
+from icpflow.adapters.db.rotation import SqlKeyRotationUnitOfWork
 from icpflow.adapters.db.store import SqlUnitOfWork
 from icpflow.domain.notifications import Channel, DeliveryFailed, Notification
 from icpflow.domain.pii import mask_value, pii_paths
@@ -165,8 +166,8 @@ def test_rotation_re_encrypts_everything_so_the_old_key_can_be_dropped(desk: Des
 
     new_key = _new_key()
     both = FieldCipher.from_setting(f"{new_key},{TEST_ENCRYPTION_KEYS}")  # k2 current, test1 still known
-    assert rotate_keys(SqlUnitOfWork(engine, both), batch=2) >= 2 + 2 + 1 + 6  # subjects, apps, SMS, outbox
-    assert rotate_keys(SqlUnitOfWork(engine, both)) == 0  # nothing left under the old key
+    assert rotate_keys(SqlKeyRotationUnitOfWork(engine, both), batch=2) >= 2 + 2 + 1 + 6  # subjects, apps, SMS, outbox
+    assert rotate_keys(SqlKeyRotationUnitOfWork(engine, both)) == 0  # nothing left under the old key
     assert "enc:v1:test1:" not in _rows(engine)
     compact(engine)
     assert "enc:v1:test1:" not in _dump(engine)  # nor in the SQLite file's free pages or log
@@ -226,7 +227,7 @@ def test_rows_from_before_encryption_are_read_and_then_encrypted_by_a_rotation(e
         # a second SMS to the same phone in the same attempt is still recognised as the same one
         assert not store.add_sms(store.sms_of("a-old")[0])
 
-    assert rotate_keys(uow) == 4
+    assert rotate_keys(SqlKeyRotationUnitOfWork(engine, fixed_cipher())) == 4
     compact(engine)  # SQLite: the replaced plaintext leaves the file's free pages and log too
     assert [s for s in (number, mobile) if s in _dump(engine)] == []
     with uow() as store:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from ..bootstrap import Runtime
+from ..console import routes as console
 from ..services.accounts import Accounts
 from . import errors, routes_attachments, routes_documents, routes_filings, routes_misc, routes_staff
 from .deps import Services
@@ -28,6 +30,8 @@ def create_app(runtime: Runtime, accounts: Accounts) -> FastAPI:
     app.include_router(routes_staff.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_attachments.router)
+    app.include_router(console.router)
+    app.mount("/static/console", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
     @app.get("/healthz", tags=["ops"], summary="健康检查")
     def healthz() -> dict[str, str]:

@@ -30,6 +30,11 @@ def start(wf: Workflow, gateway: RegulatorGateway, application_id: str, *, actor
         _check_owner(app, actor, staff=False)
         if app.state not in (State.DRAFT,):
             raise InvalidRequest("只有草稿阶段需要发起人脸核身")
+        current = store.latest_face_task(app.id)
+        if current is not None:
+            current.resolve(now)
+            if current.status is FaceStatus.PENDING:
+                raise InvalidRequest("已有进行中的人脸核身任务，请先完成或等待其过期")
         task = gateway.create_face_task(app.id, _principal_name(app.document), now)
         record = FaceRecord(task.task_id, app.id, task.verify_url, FaceStatus.PENDING, now, task.expires_at,
                             task.completes_at, task.planned_passed)

@@ -2,9 +2,9 @@
 
 Rotation, step by step: put the new key first in `ICPFLOW_ENCRYPTION_KEYS` and keep the old one after
 it (`k2:<new>,k1:<old>`); restart; run `rotate_keys`, which re-encrypts every encrypted value, and
-re-computes every blind index, under the new key; then drop the old key. Everything stays readable
-throughout: tokens name their key and lookups try the index under every known key. The same run also
-encrypts rows written before encryption existed (migration 0004).
+re-computes every blind index, under the new key (`adapters/db/rotation.py`); then drop the old key.
+Everything stays readable throughout: tokens name their key and lookups try the index under every known
+key. The same run also encrypts rows written before encryption existed (migration 0004).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Protocol
 
 
 class KeyRotationStore(Protocol):
-    """What rotation needs of a store (`adapters/db/store.py`): one batch of one table at a time."""
+    """What rotation needs of the database (`adapters/db/rotation.py`): one batch of one table at a time."""
 
     def encrypted_tables(self) -> Sequence[str]: ...
 

@@ -9,13 +9,13 @@ and the domain only ever see plaintext and the database never does (`FieldCipher
 of application documents (`domain.pii.pii_paths`), subjects' certificate numbers, the phones of the
 MIIT SMS inbox, and the recipients of e-mail and SMS notifications in the outbox. Equality lookups go
 through blind indexes (`certificate_index`, `phone_index`). Rows from before migration 0004 may still
-hold plaintext: they are read as they are, and `reencrypt` (`icpflow db rotate-keys`) encrypts them.
+hold plaintext: they are read as they are, and key rotation (`rotation.py`) encrypts them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,7 +38,7 @@ from ...domain.model import (
     Timer,
     TimerKind,
 )
-from ...domain.pii import map_pii, pii_paths
+from ...domain.pii import map_pii
 from ...domain.regulator import RejectionReason
 from ...domain.workflow import State
 from ..crypto import FieldCipher
@@ -46,8 +46,6 @@ from . import tables as t
 
 #: notification channels whose recipient is personal (an e-mail address, a mobile number)
 PERSONAL_CHANNELS = frozenset({"email", "sms"})
-#: the tables `reencrypt` walks, in this order
-ENCRYPTED_TABLES = ("subjects", "applications", "sms_inbox", "outbox")
 
 
 def _reasons_out(reasons: Sequence[RejectionReason]) -> list[dict[str, str]]:
@@ -421,67 +419,6 @@ class SqlStore:
         stmt = sa.select(c.url).where(c.owner == owner, c.active.is_(True)).order_by(c.created_at, c.url)
         return [str(url) for url in self.conn.execute(stmt).scalars()]
 
-    # ----- key rotation (services/pii_admin.py) -------------------------------------------------------
-    def encrypted_tables(self) -> Sequence[str]:
-        return ENCRYPTED_TABLES
-
-    def reencrypt(self, table: str, after: str | int | None, limit: int) -> tuple[int, str | int | None]:
-        """Re-encrypt under the current key, and re-index, the rows of `table` after primary key `after`
-        (up to `limit` of them) whose personal values are under an older key or still in plaintext.
-        Returns (rows rewritten, the cursor for the next batch or None when the table is done). A row
-        changed concurrently is left to the writer (its compare-and-set fails): run again to catch it."""
-        rotate = {"subjects": self._reencrypt_subjects, "applications": self._reencrypt_applications,
-                  "sms_inbox": self._reencrypt_sms, "outbox": self._reencrypt_outbox}[table]
-        table_ = t.metadata.tables[table]
-        stmt = sa.select(table_).order_by(table_.c.id).limit(limit)
-        if after is not None:
-            stmt = stmt.where(table_.c.id > after)
-        rows = list(self.conn.execute(stmt).mappings())
-        rewritten = sum(rotate(row) for row in rows)
-        return rewritten, (rows[-1]["id"] if len(rows) == limit else None)
-
-    def _fresh(self, token: str, index: str | None, plain: str) -> bool:
-        """Whether an encrypted value and its blind index are both under the current key."""
-        return self.cipher.is_current(token) and index == self.cipher.blind_index(plain)
-
-    def _reencrypt_subjects(self, row: RowMapping) -> int:
-        c = t.subjects.c
-        plain = self.cipher.reveal(row["certificate_number"])
-        if self._fresh(row["certificate_number"], row["certificate_index"], plain):
-            return 0
-        return self.conn.execute(t.subjects.update().where(
-            c.id == row["id"], c.certificate_number == row["certificate_number"]).values(
-            certificate_number=self.cipher.encrypt(plain), certificate_index=self.cipher.blind_index(plain))).rowcount
-
-    def _reencrypt_applications(self, row: RowMapping) -> int:
-        c = t.applications.c
-        document = dict(row["document"])
-        values = [document_value(document, path) for path, _ in pii_paths(document)]
-        if all(self.cipher.is_current(v) for v in values if isinstance(v, str) and v):
-            return 0
-        sealed = map_pii(document, lambda value, _kind: self.cipher.encrypt(self.cipher.reveal(value)))
-        # compare-and-set on the version, which is left as it is: rotation is not an edit
-        return self.conn.execute(t.applications.update().where(c.id == row["id"], c.version == row["version"])
-                                 .values(document=sealed)).rowcount
-
-    def _reencrypt_sms(self, row: RowMapping) -> int:
-        c = t.sms_inbox.c
-        plain = self.cipher.reveal(row["phone"])
-        if self._fresh(row["phone"], row["phone_index"], plain):
-            return 0
-        return self.conn.execute(t.sms_inbox.update().where(c.id == row["id"], c.phone == row["phone"]).values(
-            phone=self.cipher.encrypt(plain), phone_index=self.cipher.blind_index(plain))).rowcount
-
-    def _reencrypt_outbox(self, row: RowMapping) -> int:
-        payload = dict(row["payload"])
-        recipient = payload.get("recipient")
-        if row["kind"] != "notify" or payload.get("channel") not in PERSONAL_CHANNELS \
-                or not isinstance(recipient, str) or not recipient or self.cipher.is_current(recipient):
-            return 0
-        sealed = {**payload, "recipient": self.cipher.encrypt(self.cipher.reveal(recipient))}
-        # an outbox row's payload never changes after it is written: no compare-and-set needed
-        return self.conn.execute(t.outbox.update().where(t.outbox.c.id == row["id"]).values(payload=sealed)).rowcount
-
     # ----- face verification tasks ---------------------------------------------------------------
     def add_face_task(self, record: FaceRecord) -> None:
         self.conn.execute(t.face_tasks.insert().values(
@@ -506,13 +443,6 @@ class SqlStore:
 
     def commit(self) -> None:
         self.conn.commit()
-
-
-def document_value(document: Mapping[str, Any], path: Sequence[str]) -> Any:
-    node: Any = document
-    for key in path:
-        node = node.get(key) if isinstance(node, Mapping) else None
-    return node
 
 
 class SqlUnitOfWork:
