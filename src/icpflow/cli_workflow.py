@@ -121,16 +121,17 @@ def worker_command(
     interval: Annotated[float | None, typer.Option(help="轮询间隔（秒）")] = None,
 ) -> None:
     """后台任务：定时器（短信过期、审核超时提醒、模拟管局结果）与发件箱（通知、监管接口调用）。"""
-    runtime = _runtime()
-    configure_logging(runtime.settings.log_format)  # every line masked: no plaintext ID, phone or e-mail
-    log = structlog.get_logger("icpflow.worker")
     stop = {"now": False}
 
     def _stop(signum: int, _frame: object) -> None:
         stop["now"] = True
 
+    # first, so a stop asked for while starting (migrations, keys) is a clean exit, not a kill
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    runtime = _runtime()
+    configure_logging(runtime.settings.log_format)  # every line masked: no plaintext ID, phone or e-mail
+    log = structlog.get_logger("icpflow.worker")
     pause = interval or runtime.settings.worker_interval_seconds
     label = "模拟器" if runtime.gateway.is_simulator else runtime.gateway.name
     log.info("icpflow worker 已启动", regulator=label, interval=pause)

@@ -33,6 +33,8 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     ("GET", "/filings", EVERYONE, False, None),
     ("GET", "/filings/{id}", EVERYONE, True, None),
     ("PUT", "/filings/{id}/document", TENANTS, True, "doc+version"),
+    ("PUT", "/filings/{id}/sections/{section}", TENANTS, True, "section"),
+    ("GET", "/subjects", EVERYONE, False, None),
     ("GET", "/filings/{id}/precheck", EVERYONE, True, None),
     ("POST", "/filings/{id}/submit", TENANTS, True, "version"),
     ("POST", "/filings/{id}/withdraw", TENANTS, True, "version"),
@@ -47,6 +49,7 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     ("POST", "/operator/filings/{id}/face-result", {"operator"}, False, {"passed": True}),
     ("GET", "/review/queue", STAFF_REVIEW, False, None),
     ("GET", "/review/reasons", STAFF_REVIEW, False, None),
+    ("POST", "/review/{id}/claim", STAFF_REVIEW, False, "version"),
     ("POST", "/review/{id}/approve", STAFF_REVIEW, False, "version"),
     ("POST", "/review/{id}/reject", STAFF_REVIEW, False, {"version": 1, "reasons": ["materials_inconsistent"]}),
     ("POST", "/operator/filings/{id}/sms-verified", {"operator"}, False, "version"),
@@ -78,6 +81,8 @@ def _body(spec: Any, version: int, who: str) -> Any:
         return {"document": filing_doc(seq=100 + USERS.index(who))}
     if spec == "version":
         return {"version": version}
+    if spec == "section":
+        return {"content": filing_doc(seq=1)["program"], "version": version}
     if spec == "doc+version":
         return {"document": filing_doc(seq=1), "version": version}
     if isinstance(spec, dict) and "version" in spec:
@@ -106,7 +111,8 @@ def test_access_is_granted_exactly_to_the_roles_and_tenants_it_belongs_to(
     if path == "/auth/logout" and "Authorization" not in user.headers:
         user = _fresh_session(api, who)  # logging out must not end the session the other tests share
     url = V1 + path.replace("{id}", created["id"]).replace("{appid}", created["appid"]).replace(
-        "{template}.{fmt}", "subject_principal_authorization.pdf").replace("{platform}", "wechat")
+        "{template}.{fmt}", "subject_principal_authorization.pdf").replace("{platform}", "wechat").replace(
+        "{section}", "program")
     if "{attachment_id}" in url:  # a file only filer-a uploaded (the same bytes by another make it theirs too)
         pdf = b"%PDF-1.7\n% filer-a only\n%%EOF\n"
         upload = owner.post(f"{V1}/attachments", files={"file": ("a.pdf", pdf, "application/pdf")})
@@ -136,7 +142,7 @@ def test_an_anonymous_client_reaches_only_the_public_endpoints(api: Api) -> None
     client = api.anonymous()
     for method, path, *_ in ENDPOINTS:
         url = V1 + path.replace("{id}", "x").replace("{appid}", "x").replace("{template}.{fmt}", "t.pdf").replace(
-            "{platform}", "wechat")
+            "{platform}", "wechat").replace("{section}", "program")
         response = client.request(method, url, json={})
         assert response.status_code == 401, (method, path, response.status_code)
     assert client.get("/healthz").status_code == 200

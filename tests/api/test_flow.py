@@ -185,3 +185,32 @@ def test_submission_without_a_passed_face_verification_is_refused(api: Api) -> N
     response = api.users["filer-a"].post(f"{V1}/filings/{app['id']}/submit", json={"version": app["version"]})
     assert response.status_code == 422 and response.json()["code"] == "face_verification_required"
     assert "未发起" in response.json()["detail"]
+
+
+def test_a_claimed_application_is_reviewed_only_by_its_claimant(api: Api) -> None:
+    app = _created(api)
+    _face(api, app["id"])
+    submitted = api.users["filer-a"].post(f"{V1}/filings/{app['id']}/submit", json={"version": app["version"]}).json()
+    claimed = api.users["reviewer"].post(f"{V1}/review/{app['id']}/claim", json={"version": submitted["version"]})
+    assert claimed.status_code == 200
+    other = api.users["operator"].post(f"{V1}/review/{app['id']}/approve", json={"version": claimed.json()["version"]})
+    assert other.status_code == 409 and other.json()["code"] == "claimed"
+    mine = api.users["reviewer"].post(f"{V1}/review/{app['id']}/approve", json={"version": claimed.json()["version"]})
+    assert mine.status_code == 200 and mine.json()["state"] == "sms_verification"
+
+
+def test_a_section_of_a_draft_is_replaced_on_its_own(api: Api) -> None:
+    app = _created(api)
+    program = {**filing_doc()["program"], "name": "鲜果日记Pro"}
+    response = api.users["filer-a"].put(f"{V1}/filings/{app['id']}/sections/program",
+                                        json={"content": program, "version": app["version"]})
+    assert response.status_code == 200 and response.json()["program_name"] == "鲜果日记Pro"
+    assert response.json()["subject_name"] == app["subject_name"]
+
+
+def test_subjects_list_their_programs_with_publish_status_for_their_owner_only(api: Api) -> None:
+    _created(api)
+    mine = api.users["filer-a"].get(f"{V1}/subjects").json()
+    assert len(mine) == 1 and mine[0]["programs"][0]["publishable"] is False
+    assert "*" in mine[0]["certificate_number"]
+    assert api.users["filer-b"].get(f"{V1}/subjects").json() == []

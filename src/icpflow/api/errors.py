@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..domain.errors import (
+    ClaimedByOther,
     ConcurrentUpdate,
     DomainError,
     FaceVerificationRequired,
@@ -35,6 +36,7 @@ _STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     NotOwner: 403,
     ConcurrentUpdate: 409,
+    ClaimedByOther: 409,
     SubmissionBlocked: 422,
     FaceVerificationRequired: 422,
     QuotaExhausted: 429,

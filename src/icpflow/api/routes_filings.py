@@ -5,7 +5,7 @@ withdraw, SMS verification, contact-only change; plus the shared read routes sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -26,9 +26,12 @@ from .schemas import (
     FaceOut,
     FilingOut,
     FilingPage,
+    ProgramOut,
     ReasonOut,
+    SectionIn,
     SmsCodeIn,
     SmsOut,
+    SubjectOut,
     Version,
 )
 
@@ -230,3 +233,34 @@ def face_status(application_id: str, svc: ServicesDep, who: PrincipalDep) -> Fac
         return FaceOut(task_id="", verify_url="", status="not_started", status_label="未发起", created_at=None,
                        expires_at=None, simulated=svc.runtime.gateway.is_simulator)
     return face_out(svc, record)
+
+
+@router.put("/filings/{application_id}/sections/{section}", response_model=FilingOut,
+            summary="修改草稿的一个部分（subject / program / attachments）")
+def update_section(application_id: str, section: Literal["subject", "program", "attachments"], body: SectionIn,
+                   svc: ServicesDep, who: TenantDep) -> FilingOut:
+    load(svc, who, application_id, write=True)
+    app = filings.update_section(svc.runtime.workflow, application_id, section, body.content, actor=who.account.id,
+                                 expected_version=body.version)
+    return filing_out(svc, app, document=True, reveal=True)
+
+
+@router.get("/subjects", response_model=list[SubjectOut], summary="主办单位及其小程序（本人的；平台人员可看全部）")
+def subjects(svc: ServicesDep, who: PrincipalDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+             offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[SubjectOut]:
+    owner = None if who.is_staff else who.account.id
+    out: list[SubjectOut] = []
+    with svc.runtime.workflow.uow() as store:
+        for subject in store.subjects_of(owner, limit, offset):
+            programs = []
+            for program in store.programs_of(subject.id):
+                if who.scopes and not who.may_file_for(program.appid):
+                    continue
+                records = store.active_records(program_id=program.id)
+                programs.append(ProgramOut(id=program.id, appid=program.appid, name=program.name, type=program.type,
+                                           listed=program.listed, number=records[0].number if records else "",
+                                           publishable=bool(records)))
+            out.append(SubjectOut(id=subject.id, name=subject.name, nature=subject.nature, province=subject.province,
+                                  certificate_number=mask_value("id", subject.certificate_number),
+                                  serial=subject.serial, programs=programs))
+    return out

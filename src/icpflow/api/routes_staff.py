@@ -44,6 +44,12 @@ def reasons(who: ReviewerDep, stage: ReviewStage = ReviewStage.PLATFORM) -> list
     return [ReasonOut(code=c.code, message=c.message, field=c.field) for c in load_rejections().for_stage(stage)]
 
 
+@router.post("/review/{application_id}/claim", response_model=FilingOut, summary="认领（其他审核员不能再审核）")
+def claim(application_id: str, body: Version, svc: ServicesDep, who: ReviewerDep) -> FilingOut:
+    app = filings.claim(svc.runtime.workflow, application_id, reviewer=who.account.id, expected_version=body.version)
+    return filing_out(svc, app, document=False)
+
+
 @router.post("/review/{application_id}/approve", response_model=FilingOut, summary="平台初审通过")
 def approve(application_id: str, body: Version, svc: ServicesDep, who: ReviewerDep) -> FilingOut:
     app = filings.platform_approve(svc.runtime.workflow, application_id, reviewer=who.account.id,

@@ -160,3 +160,28 @@ class FaceOut(BaseModel):
 
 class FaceResultIn(_In):
     passed: bool
+
+
+class SectionIn(_In):
+    content: Any = Field(description="该部分的新内容：subject / program 为对象，attachments 为数组")
+    version: int = Field(ge=1)
+
+
+class ProgramOut(BaseModel):
+    id: str
+    appid: str
+    name: str
+    type: str
+    listed: bool
+    number: str
+    publishable: bool
+
+
+class SubjectOut(BaseModel):
+    id: str
+    name: str
+    nature: str
+    province: str
+    certificate_number: str = Field(description="脱敏")
+    serial: str | None
+    programs: list[ProgramOut]

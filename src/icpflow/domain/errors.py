@@ -80,3 +80,12 @@ class FaceVerificationRequired(DomainError):
 
     def __init__(self, status: str) -> None:
         super().__init__(f"小程序负责人尚未通过人脸核身（当前：{status}），请先完成人脸核身再提交", status=status)
+
+
+class ClaimedByOther(DomainError):
+    """Another reviewer claimed the application (认领) in this platform review."""
+
+    code = "claimed"
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"该申请已被审核员 {holder} 认领", claimed_by=holder)

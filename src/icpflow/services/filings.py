@@ -20,6 +20,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import DeadlinePolicy, bureau_review_due, platform_review_due, sms_expires_at
 from ..domain.enums import Verdict
 from ..domain.errors import (
+    ClaimedByOther,
     ConcurrentUpdate,
     FaceVerificationRequired,
     InvalidRequest,
@@ -285,7 +286,15 @@ def withdraw(wf: Workflow, application_id: str, *, actor: str, expected_version:
     return _transition(wf, application_id, Event.WITHDRAW, actor, expected_version, owner_only=True)
 
 
+def _not_claimed_by_another(store: Store, application_id: str, reviewer: str) -> None:
+    holder = claimed_by(store, application_id)
+    if holder and holder != reviewer:
+        raise ClaimedByOther(holder)
+
+
 def platform_approve(wf: Workflow, application_id: str, *, reviewer: str, expected_version: int) -> Application:
+    with wf.uow() as store:
+        _not_claimed_by_another(store, application_id, reviewer)
     return _transition(wf, application_id, Event.PLATFORM_APPROVE, reviewer, expected_version, owner_only=False)
 
 
@@ -295,6 +304,7 @@ def platform_reject(wf: Workflow, application_id: str, reasons: Sequence[Rejecti
         raise InvalidRequest("驳回时至少选择一条驳回原因")
     now = _now(wf)
     with wf.uow() as store:
+        _not_claimed_by_another(store, application_id, reviewer)
         app = store.get_application(application_id)
         app.reasons = list(reasons)
         _apply(wf, store, app, Event.PLATFORM_REJECT, reviewer, now, expected_version=expected_version,
@@ -429,3 +439,47 @@ def subscribe_webhook(wf: Workflow, *, owner: str, url: str) -> bool:
         added = store.add_webhook(str(uuid.uuid4()), owner, url, _now(wf))
         store.commit()
         return added
+
+
+
+SECTIONS = ("subject", "program", "attachments")
+
+
+def update_section(wf: Workflow, application_id: str, section: str, content: Any, *, actor: str,
+                   expected_version: int) -> Application:
+    """Replace one section of a draft's document (主办单位信息 / 备案小程序信息 / 附件)."""
+    if section not in SECTIONS:
+        raise InvalidRequest(f"未知的部分“{section}”，应为以下之一：{'、'.join(SECTIONS)}")
+    with wf.uow() as store:
+        current = store.get_application(application_id)
+    document = {**current.document, section: content}
+    return update_document(wf, application_id, document, actor=actor, expected_version=expected_version)
+
+
+def claimed_by(store: Store, application_id: str) -> str:
+    """The reviewer who claimed the application in its current platform review ("" if nobody)."""
+    claimant = ""
+    for event in store.events_of(application_id):
+        if event.event == "submit":
+            claimant = ""
+        elif event.event == "claim":
+            claimant = event.actor
+    return claimant
+
+
+def claim(wf: Workflow, application_id: str, *, reviewer: str, expected_version: int) -> Application:
+    """A reviewer takes an application from the queue; others see it claimed (认领)."""
+    now = _now(wf)
+    with wf.uow() as store:
+        app = store.get_application(application_id, lock=True)
+        _check_version(app, expected_version)
+        if app.state is not State.PLATFORM_REVIEW:
+            raise InvalidRequest(f"只有平台初审中的申请可以认领，当前状态为“{STATE_LABELS[app.state]}”")
+        holder = claimed_by(store, app.id)
+        if holder and holder != reviewer:
+            raise ClaimedByOther(holder)
+        app.updated_at = now
+        store.save_application(app, expected_version)
+        store.append_event(EventRecord(app.id, "claim", app.state.value, app.state.value, reviewer, now, {}))
+        store.commit()
+        return app

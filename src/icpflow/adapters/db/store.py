@@ -236,6 +236,12 @@ class SqlStore:
             id=program.id, subject_id=program.subject_id, appid=program.appid, name=program.name, type=program.type,
             listed=program.listed, owner=program.owner, created_at=program.created_at))
 
+    def subjects_of(self, owner: str | None, limit: int = 200, offset: int = 0) -> list[Subject]:
+        stmt = sa.select(t.subjects).order_by(t.subjects.c.created_at, t.subjects.c.id).limit(limit).offset(offset)
+        if owner is not None:
+            stmt = stmt.where(t.subjects.c.owner == owner)
+        return [self._subject(r) for r in self.conn.execute(stmt).mappings()]
+
     def programs_of(self, subject_id: str) -> list[Program]:
         stmt = sa.select(t.programs).where(t.programs.c.subject_id == subject_id).order_by(t.programs.c.created_at)
         return [_program(r) for r in self.conn.execute(stmt).mappings()]
