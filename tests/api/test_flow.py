@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
+
 from icpflow.services import worker
 
 from .conftest import PASSWORD, Api, filing_doc
@@ -214,3 +216,13 @@ def test_subjects_list_their_programs_with_publish_status_for_their_owner_only(a
     assert len(mine) == 1 and mine[0]["programs"][0]["publishable"] is False
     assert "*" in mine[0]["certificate_number"]
     assert api.users["filer-b"].get(f"{V1}/subjects").json() == []
+
+
+def test_stored_idempotent_responses_hold_no_plaintext_personal_information(api: Api) -> None:
+    doc = filing_doc()
+    api.users["filer-a"].post(f"{V1}/filings", json={"document": doc}, headers={"Idempotency-Key": "pii-1"})
+    with api.runtime.engine.connect() as conn:
+        stored = " ".join(str(row) for row in conn.execute(sa.text("SELECT body FROM idempotency_keys")))
+    principal = doc["subject"]["principal"]
+    for value in (principal["mobile"], principal["id_number"], principal["email"], principal["emergency_phone"]):
+        assert value not in stored

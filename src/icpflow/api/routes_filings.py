@@ -102,7 +102,8 @@ def create(body: DocumentIn, request: Request, svc: ServicesDep, who: TenantDep)
 
     def run() -> tuple[int, Any]:
         app = filings.create_application(svc.runtime.workflow, owner=who.account.id, document=body.document)
-        return 201, filing_out(svc, app, document=True, reveal=True).model_dump(mode="json")
+        # masked: this body is kept for Idempotency-Key replays, and stored data never holds plaintext PII
+        return 201, filing_out(svc, app, document=True).model_dump(mode="json")
 
     return idempotent(request, svc, who, body.model_dump(mode="json"), run)
 
