@@ -140,6 +140,7 @@ def update_document(application_id: str, body: DocumentUpdateIn, svc: ServicesDe
     load(svc, who, application_id, write=True)
     app = filings.update_document(svc.runtime.workflow, application_id, body.document, actor=who.account.id,
                                   expected_version=body.version)
+    svc.accounts.audit(who, "pii_read", app.id, via=who.via, reason="update")
     return filing_out(svc, app, document=True, reveal=True)
 
 
@@ -243,6 +244,7 @@ def update_section(application_id: str, section: Literal["subject", "program", "
     load(svc, who, application_id, write=True)
     app = filings.update_section(svc.runtime.workflow, application_id, section, body.content, actor=who.account.id,
                                  expected_version=body.version)
+    svc.accounts.audit(who, "pii_read", app.id, via=who.via, reason="update")
     return filing_out(svc, app, document=True, reveal=True)
 
 

@@ -315,7 +315,10 @@ def filing_page(request: Request, application_id: str) -> Response:
     app = _load(request, session, application_id, write=False)
     if not isinstance(app, Application):
         return app
-    return _filing(request, session, app, _step(request.query_params.get("step")))
+    step = _step(request.query_params.get("step"))
+    # the wizard shows the owner's own personal information unmasked (to edit it): that read is audited
+    _svc(request).accounts.audit(session.who, "pii_read", app.id, via="console", step=step)
+    return _filing(request, session, app, step)
 
 
 def _filing(request: Request, session: Session, app: Application, step: int, *, values: dict[str, Any] | None = None,
