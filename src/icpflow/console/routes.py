@@ -132,6 +132,19 @@ async def _form(request: Request, roles: tuple[Role, ...] = ()) -> tuple[Session
         return _error(request, session, 403, "表单已过期或缺少 CSRF 令牌，请刷新页面后重试")
     return session, form
 
+async def _form_for(request: Request, application_id: str, roles: tuple[Role, ...] = TENANTS, *,
+                    write: bool = True) -> tuple[Session, dict[str, str], Application] | Response:
+    """A POSTed form about one application: `_form`'s checks, then the application the session may act on."""
+    posted = await _form(request, roles)
+    if not isinstance(posted, tuple):
+        return posted
+    session, form = posted
+    app = _load(request, session, application_id, write=write)
+    if not isinstance(app, Application):
+        return app
+    return session, form, app
+
+
 
 def _go(url: str, *, notice: str = "", error: str = "", anchor: str = "") -> RedirectResponse:
     query = urlencode({k: v for k, v in (("notice", notice), ("error", error)) if v})
@@ -355,13 +368,10 @@ def _filing(request: Request, session: Session, app: Application, step: int, *, 
 
 @router.post("/filings/{application_id}/step/{step}")
 async def save_step(request: Request, application_id: str, step: int) -> Response:
-    posted = await _form(request, TENANTS)
-    if not isinstance(posted, tuple):
-        return posted
-    session, form = posted
-    app = _load(request, session, application_id, write=True)
-    if not isinstance(app, Application):
-        return app
+    found = await _form_for(request, application_id)
+    if not isinstance(found, tuple):
+        return found
+    session, form, app = found
     step = _step(str(step))
     try:
         document = wizard.apply_step(app.document, step, form)
@@ -386,13 +396,10 @@ async def save_step(request: Request, application_id: str, step: int) -> Respons
 async def precheck_fragment(request: Request, application_id: str) -> Response:
     """The findings of the posted (unsaved) step, as HTML: the step-level list, and each field's findings
     as out-of-band swaps into the `fd-…` boxes beside the fields."""
-    posted = await _form(request, TENANTS)
-    if not isinstance(posted, tuple):
-        return posted
-    session, form = posted
-    app = _load(request, session, application_id, write=False)
-    if not isinstance(app, Application):
-        return app
+    found = await _form_for(request, application_id, write=False)
+    if not isinstance(found, tuple):
+        return found
+    session, form, app = found
     step = _step(form.get("step"))
     problems: list[dict[str, str]] = []
     report = None
@@ -410,13 +417,10 @@ async def precheck_fragment(request: Request, application_id: str) -> Response:
 
 def _action(name: str, run: Callable[[Any, str, str, int], Application], done: str) -> None:
     async def action(request: Request, application_id: str) -> Response:
-        posted = await _form(request, TENANTS)
-        if not isinstance(posted, tuple):
-            return posted
-        session, form = posted
-        app = _load(request, session, application_id, write=True)
-        if not isinstance(app, Application):
-            return app
+        found = await _form_for(request, application_id)
+        if not isinstance(found, tuple):
+            return found
+        session, form, app = found
         try:
             run(_svc(request).runtime.workflow, app.id, session.who.account.id, int(form.get("version", "-1")))
         except (ValueError, *ACTION_ERRORS) as exc:
@@ -435,13 +439,10 @@ _action("sms/resend", lambda wf, i, a, v: filings.resend_sms(wf, i, actor=a, exp
 
 @router.post("/filings/{application_id}/sms/verify")
 async def verify_sms(request: Request, application_id: str) -> Response:
-    posted = await _form(request, TENANTS)
-    if not isinstance(posted, tuple):
-        return posted
-    session, form = posted
-    app = _load(request, session, application_id, write=True)
-    if not isinstance(app, Application):
-        return app
+    found = await _form_for(request, application_id)
+    if not isinstance(found, tuple):
+        return found
+    session, form, app = found
     try:
         filings.verify_sms(_svc(request).runtime.workflow, app.id, form.get("code", ""),
                            actor=session.who.account.id, expected_version=int(form.get("version", "-1")))
@@ -452,13 +453,10 @@ async def verify_sms(request: Request, application_id: str) -> Response:
 
 @router.post("/filings/{application_id}/face")
 async def start_face(request: Request, application_id: str) -> Response:
-    posted = await _form(request, TENANTS)
-    if not isinstance(posted, tuple):
-        return posted
-    session, _ = posted
-    app = _load(request, session, application_id, write=True)
-    if not isinstance(app, Application):
-        return app
+    found = await _form_for(request, application_id)
+    if not isinstance(found, tuple):
+        return found
+    session, _, app = found
     svc = _svc(request)
     try:
         face.start(svc.runtime.workflow, svc.runtime.gateway, app.id, actor=session.who.account.id)
