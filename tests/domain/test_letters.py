@@ -1,4 +1,4 @@
-"""Prefilled letters (domain/letters.py): every template the pre-check can name composes for a realistic
+"""Prefilled letters (domain/letters/): every template the pre-check can name composes for a realistic
 filing whose report really asks for it, with the filing's facts filled in, the province's fixed fields,
 and the signature, stamp and date left blank for the hand."""
 
