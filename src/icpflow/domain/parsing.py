@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import document as d
 from .enums import FilingKind
@@ -154,5 +154,3 @@ def parse_mapping(data: Any) -> d.FullFiling | d.CancelSubjectFiling | d.CancelP
         raise DocumentUnreadable(problems_from(exc)) from None
 
 
-def dump_document(doc: BaseModel) -> dict[str, Any]:
-    return doc.model_dump(mode="json")

@@ -192,11 +192,6 @@ class KeywordScanner:
         hits.sort(key=lambda hit: (hit.start, hit.end, order[hit.category]))
         return hits
 
-    def scan_fields(self, fields: Mapping[str, str]) -> list[PreApprovalHit]:
-        """`scan` over several fields (JSON path -> text), in the order given."""
-        return [hit for field, text in fields.items() for hit in self.scan(field, text)]
-
-
 _Match = tuple[int, int, tuple[tuple[str, str], ...]]
 
 

@@ -128,9 +128,6 @@ class Report:
             return Verdict.BLOCKED
         return Verdict.READY
 
-    def rules_fired(self) -> set[str]:
-        return {f.rule for f in self.findings} | {r.rule for r in self.requirements if not r.met}
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": REPORT_SCHEMA_VERSION,

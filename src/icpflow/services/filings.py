@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,13 +213,16 @@ def update_document(wf: Workflow, application_id: str, document: dict[str, Any],
 
 
 def _transition(wf: Workflow, application_id: str, event: Event, actor: str, expected_version: int, *,
-                owner_only: bool, **data: Any) -> Application:
-    """A use case that is nothing but one event: load, check the actor, apply, commit."""
+                owner_only: bool, check: Callable[[Store], None] | None = None, **data: Any) -> Application:
+    """A use case that is nothing but one event: load, check the actor, apply, commit. `check` runs in the
+    same transaction, before the event (a reviewer's claim, say), so nothing changes between the two."""
     now = _now(wf)
     with wf.uow() as store:
-        app = store.get_application(application_id)
+        app = store.get_application(application_id, lock=check is not None)
         if owner_only:
             _check_owner(app, actor, staff=False)
+        if check is not None:
+            check(store)
         _apply(wf, store, app, event, actor, now, expected_version=expected_version, **data)
         store.commit()
         return app
@@ -293,9 +296,8 @@ def _not_claimed_by_another(store: Store, application_id: str, reviewer: str) ->
 
 
 def platform_approve(wf: Workflow, application_id: str, *, reviewer: str, expected_version: int) -> Application:
-    with wf.uow() as store:
-        _not_claimed_by_another(store, application_id, reviewer)
-    return _transition(wf, application_id, Event.PLATFORM_APPROVE, reviewer, expected_version, owner_only=False)
+    return _transition(wf, application_id, Event.PLATFORM_APPROVE, reviewer, expected_version, owner_only=False,
+                       check=lambda store: _not_claimed_by_another(store, application_id, reviewer))
 
 
 def platform_reject(wf: Workflow, application_id: str, reasons: Sequence[RejectionReason], *, reviewer: str,
@@ -304,8 +306,8 @@ def platform_reject(wf: Workflow, application_id: str, reasons: Sequence[Rejecti
         raise InvalidRequest("驳回时至少选择一条驳回原因")
     now = _now(wf)
     with wf.uow() as store:
+        app = store.get_application(application_id, lock=True)
         _not_claimed_by_another(store, application_id, reviewer)
-        app = store.get_application(application_id)
         app.reasons = list(reasons)
         _apply(wf, store, app, Event.PLATFORM_REJECT, reviewer, now, expected_version=expected_version,
                reasons=[r.code for r in reasons])

@@ -41,10 +41,6 @@ class SqlAccountStore:
         row = self._one(sa.select(t.accounts).where(t.accounts.c.id == account_id))
         return None if row is None else _account(row)
 
-    def list_accounts(self) -> list[Account]:
-        return [_account(r) for r in self.conn.execute(sa.select(t.accounts).order_by(t.accounts.c.username))
-                .mappings()]
-
     def record_login(self, account: Account) -> None:
         self.conn.execute(t.accounts.update().where(t.accounts.c.id == account.id).values(
             failed_logins=account.failed_logins, locked_until=account.locked_until))

@@ -42,11 +42,6 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
     return sa.create_engine(url, **options)
 
 
-def sqlite_url(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+pysqlite:///{path}"
-
-
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

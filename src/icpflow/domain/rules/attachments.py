@@ -46,10 +46,6 @@ def attachment_ids_unique(ctx: Context, rule: Rule) -> None:
         seen.add(att.id)
 
 
-def _has(ctx: Context, kind: AttachmentKind, slot: Slot) -> bool:
-    return any(a.kind is kind and a.slot is slot for a in ctx.doc.attachments)
-
-
 @evaluator("identity_photos")
 def identity_photos(ctx: Context, rule: Rule) -> None:
     """The certificate photo and each principal's ID photos (seed 000 §证件材料准备 必备材料)."""
