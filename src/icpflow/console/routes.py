@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, filer, operator, public, reviewer
+from . import (
+    auth,
+    filer,
+    filer_changes,
+    notifications,
+    operator,
+    operator_admin,
+    operator_config,
+    public,
+    reviewer,
+    uploads,
+)
 from .common import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
-for part in (auth, filer, reviewer, operator, public):
+for part in (auth, filer, filer_changes, uploads, notifications, reviewer, operator, operator_admin, operator_config,
+             public):
     router.include_router(part.router)
 
 __all__ = ["STATIC_DIR", "router"]

@@ -1,0 +1,7 @@
+"""The operator's dashboard charts, audit log and regulator-simulator controls."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
