@@ -44,6 +44,13 @@ params  = {{ slot = "subject_supplementary" }}
 
 Examples ship in `examples/overrides/`. Where the seeds contradict each other the catalogue picks one
 reading and says so in the rule's note; the other reading ships as an override there.
+
+Operators also override rules in the database, from the console (`/operator/rules`), the API
+(`PUT /api/v1/operator/rules/{{rule_id}}/override`) or `icpflow operator rules override ID --disable --note …`.
+Precedence: `rules.toml` → the override file → the database override, field by field (enabled, severity,
+effective dates, message, fix; scope and params stay file-only). Every process picks a change up within
+`ICPFLOW_CONFIG_REFRESH_SECONDS` (default 5 s); docs/operator-config.md has the details. `icpflow check` and
+`icpflow rules` run without a database and use the files only.
 """
 
 GROUPS = (

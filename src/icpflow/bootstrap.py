@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from .adapters.clock import SystemClock
 from .adapters.crypto import FieldCipher, format_setting, generate_key
 from .adapters.db.accounts_store import SqlAccountsUnitOfWork
 from .adapters.db.attachments_store import SqlAttachmentStore
+from .adapters.db.config_store import SqlConfigUnitOfWork, config_reader
 from .adapters.db.engine import create_engine, upgrade
+from .adapters.db.stats_store import SqlStatsUnitOfWork
 from .adapters.db.store import SqlUnitOfWork
 from .adapters.images import probe_bytes
 from .adapters.notify.sms import SimulatedSmsProvider, SmsNotifier
@@ -38,7 +42,9 @@ from .domain.rules.catalogue import Catalogue
 from .domain.rules.engine import Checker, known_evaluators
 from .services.accounts import Accounts
 from .services.attachments import Attachments, Storage
+from .services.config import Configuration
 from .services.filings import PlatformPolicy, Workflow
+from .services.live_config import LiveCalendar, LiveChecker, LiveConfig
 from .services.ports import Clock
 
 
@@ -60,12 +66,15 @@ def load_scanner() -> KeywordScanner:
     return KeywordScanner.from_mapping(package_data("preapproval_keywords.toml"))
 
 
-def build_checker(settings: Settings) -> Checker:
-    policy = Policy(
+def build_policy(settings: Settings) -> Policy:
+    return Policy(
         certificate_validity_months=settings.certificate_validity_months,
         letter_max_age_months=settings.letter_max_age_months,
     )
-    return Checker(load_catalogue(settings), load_regions(), load_scanner(), policy)
+
+
+def build_checker(settings: Settings) -> Checker:
+    return Checker(load_catalogue(settings), load_regions(), load_scanner(), build_policy(settings))
 
 
 # ----- the workflow (issue #3) ----------------------------------------------------------------------
@@ -83,6 +92,8 @@ class Runtime:
     uow: SqlUnitOfWork
     #: uploads, their storage and owners; `workflow.probe` measures them for the pre-check
     attachments: Attachments
+    #: the operator's rule overrides and holiday table, applied live (services/config.py, live_config.py)
+    config: Configuration
     #: what entry points should tell the operator at start-up (e.g. a generated demo key)
     notices: list[str] = field(default_factory=list)
 
@@ -97,6 +108,16 @@ def load_calendar(settings: Settings) -> WorkingCalendar:
         workdays = {d: n for d, n in table.workdays.items() if d not in extra.holidays} | extra.workdays
         table = HolidayTable(holidays=holidays, workdays=workdays, years=table.years | extra.years)
     return WorkingCalendar(table)
+
+
+def build_live_config(settings: Settings, engine: Engine, *,
+                      ticker: Callable[[], float] = time.monotonic) -> LiveConfig:
+    """The files (rules.toml + ICPFLOW_RULES_OVERRIDE_FILE, the holiday files) with the operator's database
+    entries on top, re-read when they change (at most every ICPFLOW_CONFIG_REFRESH_SECONDS)."""
+    overrides = read_toml(settings.rules_override_file) if settings.rules_override_file else None
+    return LiveConfig(config_reader(engine), rules=package_data("rules.toml"), known_checks=known_evaluators(),
+                      file_overrides=overrides, file_origin=str(settings.rules_override_file or ""),
+                      holidays=load_calendar(settings).table, ttl=settings.config_refresh_seconds, ticker=ticker)
 
 
 def load_rejections() -> RejectionCatalogue:
@@ -180,7 +201,8 @@ def _create_key_file(path: Path) -> bool:
     return True
 
 
-def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Runtime:
+def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bool = True,
+                  ticker: Callable[[], float] = time.monotonic) -> Runtime:
     """Connect (creating the embedded SQLite file on first start), migrate, and wire the workflow."""
     url = settings.resolved_database_url()
     cipher, notices = build_cipher(settings, url)
@@ -191,11 +213,12 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
         upgrade(engine)
     gateway = build_gateway(settings)
     uow = SqlUnitOfWork(engine, cipher)
+    live = build_live_config(settings, engine, ticker=ticker)
     workflow = Workflow(
         uow=uow,
         clock=clock or SystemClock(settings.timezone),
-        checker=build_checker(settings),
-        calendar=load_calendar(settings),
+        checker=LiveChecker(live, load_regions(), load_scanner(), build_policy(settings)),
+        calendar=LiveCalendar(live),
         deadlines=DeadlinePolicy(platform_review_days=settings.platform_review_days,
                                  bureau_review_days=settings.bureau_review_days),
         policy=PlatformPolicy(withdraw_allowed=settings.withdraw_allowed, daily_quota=settings.daily_quota,
@@ -208,7 +231,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
     workflow = replace(workflow, probe=attachments.probe())
     sms_log = settings.data_dir / "sms.jsonl"
     return Runtime(settings, engine, workflow, gateway, build_notifiers(settings, sms_log), sms_log, uow,
-                   attachments, notices)
+                   attachments, Configuration(SqlConfigUnitOfWork(engine), workflow.clock, live), notices)
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -232,3 +255,8 @@ def build_attachments(settings: Settings, engine: Engine, clock: Clock) -> Attac
 def build_accounts(runtime: Runtime, *, hasher: PasswordHasher | None = None) -> Accounts:
     accounts = Accounts(SqlAccountsUnitOfWork(runtime.engine), runtime.workflow.clock)
     return accounts if hasher is None else replace(accounts, hasher=hasher)
+
+
+def build_stats(runtime: Runtime) -> SqlStatsUnitOfWork:
+    """Read-only statistics for the operator's dashboard (`services.dashboard`), on the runtime's database."""
+    return SqlStatsUnitOfWork(runtime.engine)

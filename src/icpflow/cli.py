@@ -248,11 +248,13 @@ def rules(
 
 
 def _register_workflow() -> None:
+    from .cli_config import operator_app
     from .cli_serve import serve_command
     from .cli_workflow import db_app, filings_app, worker_command
 
     app.add_typer(db_app, name="db")
     app.add_typer(filings_app, name="filings")
+    app.add_typer(operator_app, name="operator")
     app.command("worker")(worker_command)
     app.command("serve")(serve_command)
 

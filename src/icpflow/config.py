@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     bureau_review_days: int = Field(default=20, ge=1, le=20)
     #: operator holiday table for years chinese-calendar does not know (TOML, see data/holidays.toml)
     holiday_file: Path | None = None
+    #: how often (seconds) each process asks the database whether operators changed rule overrides or
+    #: holidays (one small query at most this often; a change applies everywhere within this time)
+    config_refresh_seconds: float = Field(default=5.0, ge=1.0, le=300.0)
     #: e-mail notifications: on when smtp_host is set
     smtp_host: str | None = None
     smtp_port: int = 25

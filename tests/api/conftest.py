@@ -40,6 +40,9 @@ class User:
     def put(self, url: str, json: Any = None, **kw: Any) -> Any:
         return self.client.put(url, json=json, headers=self.headers, **kw)
 
+    def delete(self, url: str, **kw: Any) -> Any:
+        return self.client.delete(url, headers=self.headers, **kw)
+
 
 @dataclass
 class Api:

@@ -55,7 +55,13 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     ("POST", "/operator/filings/{id}/sms-verified", {"operator"}, False, "version"),
     ("POST", "/operator/filings/{id}/bureau-decision", {"operator"}, False, {"version": 1, "approved": True}),
     ("GET", "/operator/policy", {"operator"}, False, None),
-    ("GET", "/operator/rules", {"operator"}, False, None),
+    ("GET", "/operator/rules", {"operator", "auditor"}, False, None),
+    ("PUT", "/operator/rules/{rule_id}/override", {"operator"}, False, {"severity": "info", "note": "矩阵"}),
+    ("DELETE", "/operator/rules/{rule_id}/override", {"operator"}, False, None),
+    ("GET", "/operator/holidays", {"operator", "auditor"}, False, None),
+    ("POST", "/operator/holidays", {"operator"}, False, {"date": "2027-06-02", "kind": "holiday", "name": "矩阵"}),
+    ("DELETE", "/operator/holidays/{date}", {"operator"}, False, None),
+    ("PUT", "/operator/holidays/years/{year}", {"operator"}, False, {"complete": False}),
     ("GET", "/audit", {"auditor", "operator"}, False, None),
     ("GET", "/filings/{id}/letters", EVERYONE, True, None),
     ("GET", "/filings/{id}/letters/{template}.{fmt}", EVERYONE, True, None),
@@ -65,6 +71,8 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     ("GET", "/attachments/{attachment_id}", TENANTS | STAFF_REVIEW, True, None),
 ]
 PUBLIC = {("POST", "/auth/login"), ("GET", "/public/lookup"), ("GET", "/healthz")}
+#: the rule the operator-configuration lines override (a warning the matrix's filings never trigger)
+CONFIG_RULE = "field.description_length"
 USERS = ["filer-a", "filer-b", "provider", "reviewer", "operator", "auditor"]
 
 
@@ -112,7 +120,12 @@ def test_access_is_granted_exactly_to_the_roles_and_tenants_it_belongs_to(
         user = _fresh_session(api, who)  # logging out must not end the session the other tests share
     url = V1 + path.replace("{id}", created["id"]).replace("{appid}", created["appid"]).replace(
         "{template}.{fmt}", "subject_principal_authorization.pdf").replace("{platform}", "wechat").replace(
-        "{section}", "program")
+        "{section}", "program").replace("{rule_id}", CONFIG_RULE).replace("{date}", "2027-06-01").replace(
+        "{year}", "2028")
+    if method == "DELETE":  # something for an operator to delete (their answer must not be a 404)
+        operator = api.users["operator"]
+        operator.put(f"{V1}/operator/rules/{CONFIG_RULE}/override", json={"severity": "info", "note": "矩阵"})
+        operator.post(f"{V1}/operator/holidays", json={"date": "2027-06-01", "kind": "holiday", "name": "矩阵"})
     if "{attachment_id}" in url:  # a file only filer-a uploaded (the same bytes by another make it theirs too)
         pdf = b"%PDF-1.7\n% filer-a only\n%%EOF\n"
         upload = owner.post(f"{V1}/attachments", files={"file": ("a.pdf", pdf, "application/pdf")})
@@ -121,7 +134,7 @@ def test_access_is_granted_exactly_to_the_roles_and_tenants_it_belongs_to(
     kwargs: dict[str, Any] = {} if payload is None else {"json": payload}
     if body == "upload":
         kwargs = {"files": {"file": ("a.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")}}
-    response = {"GET": user.get, "POST": user.post, "PUT": user.put}[method](url, **kwargs)
+    response = {"GET": user.get, "POST": user.post, "PUT": user.put, "DELETE": user.delete}[method](url, **kwargs)
     role = user.role.value
     if role not in roles:
         assert response.status_code == 403, (who, method, path, response.text)

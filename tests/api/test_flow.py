@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -226,3 +227,22 @@ def test_stored_idempotent_responses_hold_no_plaintext_personal_information(api:
     principal = doc["subject"]["principal"]
     for value in (principal["mobile"], principal["id_number"], principal["email"], principal["emergency_phone"]):
         assert value not in stored
+
+
+def test_the_audit_log_filters_by_action_actor_target_and_period(api: Api) -> None:
+    app = _created(api)
+    reviewer, auditor = api.users["reviewer"], api.users["auditor"]
+    reviewer.get(f"{V1}/filings/{app['id']}", params={"reveal": "true"})
+    other = _created(api)
+    reviewer.get(f"{V1}/filings/{other['id']}", params={"reveal": "true"})
+    mine = auditor.get(f"{V1}/audit", params={"action": "pii_read", "target": app["id"]}).json()
+    assert mine and all(e["action"] == "pii_read" and e["target"] == app["id"] for e in mine)
+    by_actor = auditor.get(f"{V1}/audit", params={"actor": reviewer.account_id, "action": "pii_read"}).json()
+    assert {e["target"] for e in by_actor} >= {app["id"], other["id"]}
+    assert all(e["account_id"] == reviewer.account_id for e in by_actor)
+    now = api.clock.now()
+    later = (now + dt.timedelta(hours=1)).replace(tzinfo=None).isoformat()  # a naive time is Beijing time
+    assert auditor.get(f"{V1}/audit", params={"since": later}).json() == []
+    assert auditor.get(f"{V1}/audit", params={"until": later, "target": app["id"]}).json()
+    bad = auditor.get(f"{V1}/audit", params={"since": "yesterday"})
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")

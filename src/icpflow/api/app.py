@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from ..bootstrap import Runtime
 from ..console import routes as console
 from ..services.accounts import Accounts
-from . import errors, routes_attachments, routes_documents, routes_filings, routes_misc, routes_staff
+from . import errors, routes_attachments, routes_config, routes_documents, routes_filings, routes_misc, routes_staff
 from .deps import Services
 
 
@@ -28,6 +28,7 @@ def create_app(runtime: Runtime, accounts: Accounts) -> FastAPI:
     app.include_router(routes_misc.public)
     app.include_router(routes_filings.router)
     app.include_router(routes_staff.router)
+    app.include_router(routes_config.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_attachments.router)
     app.include_router(console.router)

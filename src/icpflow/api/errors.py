@@ -110,4 +110,8 @@ def _chinese(error: Any) -> str:
                 "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false", "list_type": "应为数组",
                 "dict_type": "应为对象", "model_attributes_type": "应为对象",
                 "json_invalid": "不是有效的 JSON"}[kind]
+    if kind == "enum":
+        return "应为以下之一：" + str(error.get("ctx", {}).get("expected", ""))
+    if kind.startswith("date_"):
+        return "应为有效日期（YYYY-MM-DD）"
     return str(error.get("msg", "取值无效"))

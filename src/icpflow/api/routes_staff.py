@@ -3,6 +3,7 @@ policy, the auditor's log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,8 +12,8 @@ from ..bootstrap import load_rejections
 from ..domain.regulator import BureauDecision
 from ..domain.rejections import ReviewStage, UnknownRejectionReason
 from ..domain.workflow import State
-from ..render import rule_dict
 from ..services import face, filings
+from ..services.filings import BEIJING
 from .deps import AuditorDep, OperatorDep, ReviewerDep, ServicesDep
 from .errors import ApiError
 from .routes_filings import face_out, filing_out
@@ -98,15 +99,18 @@ def policy(svc: ServicesDep, who: OperatorDep) -> dict[str, Any]:
     }
 
 
-@router.get("/operator/rules", summary="规则目录（含覆盖）")
-def rules(svc: ServicesDep, who: OperatorDep) -> list[dict[str, Any]]:
-    return [rule_dict(r) for r in svc.runtime.workflow.checker.catalogue.rules]
-
-
 @router.get("/audit", summary="审计日志（个人信息查看与特权操作）")
 def audit(svc: ServicesDep, who: AuditorDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[dict[str, Any]]:
-    return svc.accounts.audit_entries(limit, offset)
+          offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+          action: Annotated[str | None, Query(max_length=64, description="动作代码，如 pii_read")] = None,
+          actor: Annotated[str | None, Query(max_length=128, description="用户名或账号 ID")] = None,
+          target: Annotated[str | None, Query(max_length=128, description="对象，如申请 ID")] = None,
+          since: Annotated[dt.datetime | None, Query(description="起（含），ISO 8601")] = None,
+          until: Annotated[dt.datetime | None, Query(description="止（不含），ISO 8601")] = None,
+          ) -> list[dict[str, Any]]:
+    since, until = (t.replace(tzinfo=BEIJING) if t is not None and t.tzinfo is None else t for t in (since, until))
+    return svc.accounts.audit_entries(limit, offset, action=action or None, actor=actor or None,
+                                      target=target or None, since=since, until=until)
 
 
 @router.post("/operator/filings/{application_id}/face-result", response_model=FaceOut,

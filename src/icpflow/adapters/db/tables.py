@@ -294,3 +294,56 @@ attachments_meta = sa.Table(
     sa.Column("height", sa.Integer),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
+
+# ----- operator-edited configuration (issues #4, #5) ------------------------------------------------
+
+rule_overrides = sa.Table(
+    "rule_overrides", metadata,
+    # An operator's override of one catalogue rule, on top of rules.toml and the override file: each
+    # non-NULL column replaces that field of the rule (domain/config.py).
+    sa.Column("rule_id", sa.String(100), primary_key=True),
+    sa.Column("enabled", sa.Boolean),
+    sa.Column("severity", sa.String(10)),
+    sa.Column("effective_from", sa.Date),
+    sa.Column("effective_to", sa.Date),
+    sa.Column("message", sa.Text),
+    sa.Column("fix", sa.Text),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+holiday_entries = sa.Table(
+    "holiday_entries", metadata,
+    # The operator's holiday table: a day off (holiday) or an adjusted working day (workday, 调休上班日).
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),
+)
+
+holiday_years = sa.Table(
+    "holiday_years", metadata,
+    # Years an operator declared complete: the fallback (weekdays minus fixed-date holidays) stops.
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("declared_by", sa.String(64), nullable=False),
+    sa.Column("declared_at", UtcDateTime, nullable=False),
+)
+
+config_changes = sa.Table(
+    "config_changes", metadata,
+    # Append-only history of the three tables above. Its row count is the configuration version every
+    # process polls (services/live_config.py): rows are never updated or deleted.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("account_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # rule_override | holiday | holiday_year
+    sa.Column("target", sa.String(100), nullable=False),  # the rule id, the date, the year
+    sa.Column("action", sa.String(10), nullable=False),  # set | delete
+    sa.Column("before", JSON),
+    sa.Column("after", JSON),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Index("ix_config_changes_kind_target", "kind", "target"),
+)
