@@ -1,22 +1,28 @@
-"""The operator's console pages: policy, rule catalogue, state counts and manual bureau decisions."""
+"""The operator's console page: the dashboard (运营看板), policy, the rule catalogue, and the regulator's
+outcomes an operator records by hand (SMS verification, face verification, the bureau's decision).
+
+The dashboard's figures are aggregated by the database (`services.dashboard`); the page never loads the
+applications to count them.
+"""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..api.errors import ApiError
 from ..api.routes_filings import filing_out
-from ..bootstrap import load_rejections
+from ..bootstrap import build_stats, load_rejections
 from ..domain.accounts import Role
+from ..domain.dashboard import StatsFilter
 from ..domain.regulator import BureauDecision
 from ..domain.rejections import ReviewStage, UnknownRejectionReason
 from ..domain.workflow import State
 from ..render import rule_dict
-from ..services import filings
+from ..services import dashboard, face, filings
+from . import filters
 from .common import (
     ACTION_ERRORS,
     Session,
@@ -30,6 +36,25 @@ from .common import (
 
 router = APIRouter(include_in_schema=False)
 
+#: the manual-results lists show at most this many applications each (the newest first)
+LIST_LIMIT = 100
+STAGE_LABELS = {"platform": "平台初审", "bureau": "管局审核"}
+
+
+def duration(seconds: int) -> str:
+    """A stay's length as an operator reads it: 2 天 3 小时, 5 小时 20 分, 12 分钟, 30 秒."""
+    if seconds < 60:
+        return f"{seconds} 秒"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} 小时" + (f" {minutes} 分" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days} 天" + (f" {hours} 小时" if hours else "")
+
+
 @router.get("/operator")
 def operator_page(request: Request) -> Response:
     session = guard(request, (Role.OPERATOR,))
@@ -37,9 +62,21 @@ def operator_page(request: Request) -> Response:
         return session
     svc = services(request)
     wf = svc.runtime.workflow
-    with wf.uow() as store:
-        apps = store.list_applications(limit=100_000)
-    counts = Counter(a.state for a in apps)
+    query = dict(request.query_params)
+    chosen = filters.period(query)
+    problems = list(chosen.problems)
+    province = filters.province(query, problems)
+    stats = build_stats(svc.runtime)
+    board = dashboard.dashboard(stats, wf.clock, StatsFilter(province, chosen.since, chosen.until))
+    regions = wf.checker.regions
+
+    def province_name(code: str) -> str:
+        try:
+            return regions.province_name(code)
+        except KeyError:
+            return code
+
+    gateway = svc.runtime.gateway
     policy = [
         ("允许撤回（平台初审结束前）", "是" if wf.policy.withdraw_allowed else "否"),
         ("存量小程序每日提交配额", str(wf.policy.daily_quota or "不限")),
@@ -48,12 +85,23 @@ def operator_page(request: Request) -> Response:
         ("平台初审期限（工作日）", str(wf.deadlines.platform_review_days)),
         ("管局审核期限（工作日）", str(wf.deadlines.bureau_review_days)),
         ("证件有效期至少（月）", str(wf.checker.policy.certificate_validity_months)),
-        ("监管侧通道", svc.runtime.gateway.name + ("（模拟器）" if svc.runtime.gateway.is_simulator else "")),
+        ("监管侧通道", gateway.name + ("（模拟器）" if gateway.is_simulator else "（人工录入）")),
     ]
-    bureau = [filing_out(svc, a, document=False) for a in apps if a.state is State.BUREAU_REVIEW]
-    return page(request, "operator.html", session, policy=policy, warnings=wf.calendar.warnings(),
-                 rules=[rule_dict(r) for r in wf.checker.catalogue.rules], counts=counts, total=len(apps),
-                 states=list(State), bureau=bureau, catalogue=load_rejections().for_stage(ReviewStage.BUREAU))
+    with wf.uow() as store:
+        sms_apps = store.list_applications(states=[State.SMS_VERIFICATION.value], limit=LIST_LIMIT)
+        bureau_apps = store.list_applications(states=[State.BUREAU_REVIEW.value], limit=LIST_LIMIT)
+    catalogue = load_rejections()
+    return page(
+        request, "operator.html", session, board=board, period=chosen, province=province or "",
+        problems=problems, province_name=province_name, duration=duration, stage_labels=STAGE_LABELS,
+        reason_message=lambda code: catalogue[code].message if code in catalogue else code,
+        policy=policy, warnings=wf.calendar.warnings(), rules=[rule_dict(r) for r in wf.checker.catalogue.rules],
+        sms=[filing_out(svc, a, document=False) for a in sms_apps],
+        bureau=[filing_out(svc, a, document=False) for a in bureau_apps],
+        faces=dashboard.pending_face_tasks(stats, wf.clock, limit=LIST_LIMIT),
+        catalogue=catalogue.for_stage(ReviewStage.BUREAU), list_limit=LIST_LIMIT, local_time=filters.local_time,
+        policy_days={"platform": wf.deadlines.platform_review_days, "bureau": wf.deadlines.bureau_review_days},
+    )
 
 
 @router.post("/operator/filings/{application_id}/bureau-decision")
@@ -78,3 +126,39 @@ async def bureau_decision(request: Request, application_id: str) -> Response:
     except (ValueError, *ACTION_ERRORS) as exc:
         return go("/operator", error=message_of(exc), anchor="bureau")
     return go("/operator", notice="已记录管局审核结果", anchor="bureau")
+
+
+@router.post("/operator/filings/{application_id}/sms-verified")
+async def sms_verified(request: Request, application_id: str) -> Response:
+    """Manual mode: the principals verified on the MIIT site (as POST /api/v1/operator/filings/{id}/sms-verified)."""
+    posted = await posted_form(request, (Role.OPERATOR,))
+    if not isinstance(posted, tuple):
+        return posted
+    session, form = posted
+    svc = services(request)
+    try:
+        filings.record_sms_verified(svc.runtime.workflow, application_id, operator=session.who.account.id,
+                                    expected_version=int(form.get("version", "-1")))
+        svc.accounts.audit(session.who, "sms_verified_recorded", application_id)
+    except (ValueError, *ACTION_ERRORS) as exc:
+        return go("/operator", error=message_of(exc), anchor="sms")
+    return go("/operator", notice="已记录工信部短信核验完成，申请进入管局审核", anchor="sms")
+
+
+@router.post("/operator/filings/{application_id}/face-result")
+async def face_result(request: Request, application_id: str) -> Response:
+    """Manual channel: the face service's result (as POST /api/v1/operator/filings/{id}/face-result)."""
+    posted = await posted_form(request, (Role.OPERATOR,))
+    if not isinstance(posted, tuple):
+        return posted
+    session, form = posted
+    svc = services(request)
+    if form.get("passed") not in ("yes", "no"):
+        return go("/operator", error="请选择人脸核身结果：通过或未通过", anchor="face")
+    passed = form["passed"] == "yes"
+    try:
+        face.record_result(svc.runtime.workflow, application_id, passed, operator=session.who.account.id)
+        svc.accounts.audit(session.who, "face_result_recorded", application_id, passed=passed)
+    except ACTION_ERRORS as exc:
+        return go("/operator", error=message_of(exc), anchor="face")
+    return go("/operator", notice="已记录人脸核身结果：" + ("通过" if passed else "未通过"), anchor="face")
