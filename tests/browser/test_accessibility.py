@@ -34,7 +34,8 @@ class Console:
 
 def _create(filer: Page) -> str:
     filer.goto("/filings/new")
-    filer.get_by_role("button", name="创建草稿").click()
+    filer.get_by_text("粘贴备案申请文档（JSON）").click()  # the advanced section: its example is a complete filing
+    filer.get_by_role("button", name="从 JSON 创建草稿").click()
     expect(filer.locator(".flash.ok")).to_contain_text("草稿已创建")
     found = re.search(r"/filings/([0-9a-f-]{36})", filer.url)
     assert found, filer.url
@@ -61,7 +62,7 @@ def _reload_until(page: Page, ready: Callable[[], bool], what: str, seconds: flo
 @pytest.fixture(scope="module")
 def console(sign_in: SignIn) -> Console:
     """Filings in each state the pages show, made through the console itself."""
-    pages = {name: sign_in(name) for name in ("demo-filer", "demo-reviewer", "demo-operator")}
+    pages = {name: sign_in(name) for name in ("demo-filer", "demo-reviewer", "demo-operator", "demo-auditor")}
     pages[None] = sign_in(None)
     filer, reviewer = pages["demo-filer"], pages["demo-reviewer"]
     made = Console(pages)
@@ -120,7 +121,19 @@ PAGES: list[tuple[str, str | None, Callable[[Console], str]]] = [
     ("filing-number", "demo-filer", lambda c: f"/filings/{c.in_sms}"),
     ("review-queue", "demo-reviewer", lambda c: "/review"),
     ("review-page", "demo-reviewer", lambda c: f"/review/{c.in_review}"),
+    ("cancel-program", "demo-filer", lambda c: f"/filings/{c.in_sms}/cancel/program"),
+    ("cancel-access", "demo-filer", lambda c: f"/filings/{c.in_sms}/cancel/access"),
+    ("cancel-subject", "demo-filer", lambda c: f"/filings/{c.in_sms}/cancel/subject"),
+    ("notifications-filer", "demo-filer", lambda c: "/notifications"),
+    ("notifications-operator", "demo-operator", lambda c: "/notifications"),
     ("operator", "demo-operator", lambda c: "/operator"),
+    ("operator-filtered", "demo-operator", lambda c: "/operator?province=330000&from=2026-01-01&to=2026-12-31"),
+    ("operator-rules", "demo-operator", lambda c: "/operator/rules"),
+    ("operator-holidays", "demo-operator", lambda c: "/operator/holidays"),
+    ("operator-simulator", "demo-operator", lambda c: "/operator/simulator"),
+    ("operator-audit", "demo-operator", lambda c: "/operator/audit"),
+    ("auditor-audit", "demo-auditor", lambda c: "/operator/audit"),
+    ("auditor-review-queue", "demo-auditor", lambda c: "/review"),
     ("lookup", None, lambda c: "/lookup"),
     ("lookup-found", None, lambda c: f"/lookup?number={c.number}"),
     ("lookup-not-found", None, lambda c: f"/lookup?number={UNKNOWN_NUMBER}"),
@@ -141,6 +154,10 @@ def test_a_console_page_has_no_serious_accessibility_violation(
         expect(page.locator(".finding.error").first).to_be_visible()
     elif name == "review-page":
         expect(page.get_by_role("button", name="驳回")).to_be_visible()
+    elif name.startswith("cancel-"):
+        expect(page.locator("main form").last).to_be_visible()
+    elif name == "operator-holidays":
+        expect(page.locator("main")).to_contain_text("2027")
     found = _blocking(page)
     assert not found, _report(target, found)
 

@@ -5,7 +5,6 @@ simulated bureau approves; the filing number shows on the public look-up. Each s
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable
@@ -38,21 +37,36 @@ def _saved(page: Page) -> None:
 
 def test_a_filing_goes_from_registration_to_the_public_lookup(
         browser: Browser, sign_in: SignIn, shoot: Shoot, server: str) -> None:
-    # ----- the filer registers a mini-program: a draft from the (prefilled, editable) document ---------------
+    # ----- the filer registers a mini-program field by field (no JSON): another mini-program (新增小程序) of
+    # a company they already have, whose subject sections and certificate photos carry over -------------------
     filer = sign_in("demo-filer")
     expect(filer.get_by_role("heading", name="我的备案")).to_be_visible()
     shoot(filer, "filer-home")
     filer.get_by_role("navigation", name="主导航").get_by_role("link", name="新建备案").click()
-    document = json.loads(filer.get_by_label("备案申请文档（JSON）").input_value())
-    appid = document["program"]["appid"]
+    expect(filer.get_by_role("heading", name="新建备案")).to_be_visible()
+    filer.get_by_label("新增小程序（沿用已有主办单位的信息）").check()
+    expect(filer.get_by_label("单位性质")).to_be_hidden()  # the 首次备案 part steps aside (console.js)
+    subject = filer.get_by_label("主办单位", exact=True)
+    subject_id = subject.locator("option", has_text="某某科技有限公司101").get_attribute("value")
+    assert subject_id
+    subject.select_option(subject_id)
+    filer.get_by_label("类型", exact=True).select_option("mini_program")
+    appid = "wx2026journey0001"
+    filer.get_by_label("AppID", exact=True).fill(appid)
+    filer.get_by_label("小程序名称", exact=True).fill("鲜果日记")
     shoot(filer, "new-filing")
-    filer.get_by_role("button", name="创建草稿").click()
+    filer.get_by_role("button", name="创建草稿", exact=True).click()
     expect(filer.locator(".flash.ok")).to_contain_text("草稿已创建")
     found = re.search(r"/filings/([0-9a-f-]{36})", filer.url)
     assert found, filer.url
     filing_id = found.group(1)
     page_url = f"/filings/{filing_id}"
+    expect(filer.get_by_label("主办单位名称")).to_have_value("某某科技有限公司101")  # carried over
     shoot(filer, "draft-created")
+    # the principal verifies their face at once: the pre-check counts only a passed face-verification task
+    filer.get_by_role("link", name=re.compile(r"^4\. 小程序负责人信息")).click()
+    filer.get_by_role("button", name="发起人脸核身").click()
+    expect(filer.locator("#face")).to_contain_text("已通过")
 
     # ----- step 2: a mistake the pre-check catches as the filer types (htmx), then the fix -------------------
     filer.get_by_role("link", name=re.compile(r"^2\. 主办单位负责人信息")).click()
@@ -80,33 +94,31 @@ def test_a_filing_goes_from_registration_to_the_public_lookup(
     shoot(filer, "letter-needed")
 
     # ----- generate the letter and upload it ----------------------------------------------------------------
-    # The console links the generated letter (PDF/Word) but has no upload form: the closest real path is
-    # what its page's JavaScript-free user would do with the API — download the letter through its link,
-    # then POST it to /api/v1/attachments with the same browser session (cookie) and the page's CSRF token
-    # in X-CSRF-Token, and put the returned `stored:` id into the wizard's attachment step.
+    # The filer downloads the generated letter through its checklist link (to print and sign it), then uploads
+    # the signed copy with step 5's upload form: the "上传此材料" link chooses the slot and the kind in place.
     href = needed.get_by_role("link", name="PDF").get_attribute("href")
     assert href
     letter = filer.context.request.get(href)
     assert letter.ok and letter.body().startswith(b"%PDF"), letter.status
-    csrf = filer.locator('input[name="csrf"]').first.get_attribute("value")
-    assert csrf
-    uploaded = filer.context.request.post(
-        "/api/v1/attachments", headers={"X-CSRF-Token": csrf},
-        multipart={"file": {"name": f"{LETTER}.pdf", "mimeType": "application/pdf", "buffer": letter.body()}})
-    assert uploaded.status == 201, uploaded.text()
-    stored = uploaded.json()["file"]
-    assert stored.startswith("stored:")
 
     filer.get_by_role("link", name=re.compile(r"^5\. 附件")).click()
     # signed on the pre-check's own day (the server's clock, Beijing time), not this machine's date
     judged = re.search(r"判定日期 (\d{4}-\d{2}-\d{2})", filer.locator("#step-findings").inner_text())
     assert judged
-    attachments_box = filer.get_by_label("附件清单（JSON）")
-    attachments = json.loads(attachments_box.input_value())
-    attachments.append({"id": "commitment", "slot": "program_supplementary", "kind": LETTER, "file": stored,
-                        "signed_on": judged.group(1)})
-    attachments_box.fill(json.dumps(attachments, ensure_ascii=False, indent=2))
-    _saved(filer)
+    upload = filer.locator("form#upload")
+    filer.get_by_role("link", name=re.compile(r"^上传此材料\s*：实际不从事")).click()
+    expect(upload.locator("#up-slot")).to_have_value("program_supplementary")
+    expect(upload.locator("#up-kind")).to_have_value(LETTER)
+    upload.get_by_label("签署日期（授权书、承诺书等信函填写）").fill(judged.group(1))
+    upload.get_by_label("文件", exact=True).set_input_files(
+        {"name": f"{LETTER}.pdf", "mimeType": "application/pdf", "buffer": letter.body()})
+    expect(upload.locator(".local-facts")).to_contain_text("PDF")  # the local preview, before any upload
+    shoot(filer, "letter-chosen")
+    upload.get_by_role("button", name="上传", exact=True).click()
+    expect(filer.locator(".flash.ok")).to_contain_text("已上传“实际不从事/不涉及前置审批承诺书”（PDF）")
+    card = filer.locator("article.att-card", has=filer.get_by_role("heading", name=re.compile("^实际不从事")))
+    expect(card).to_contain_text(re.compile(r"PDF · \d+ 页"))
+    expect(card).to_contain_text(judged.group(1))
     expect(filer.locator("li.met", has=filer.locator(f'a[href$="/letters/{LETTER}.pdf"]'))).to_be_visible()
     expect(filer.locator("#step-findings")).to_contain_text("可以提交")
     shoot(filer, "letter-uploaded")

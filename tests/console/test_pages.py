@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from icpflow.domain.rejections import ReviewStage
 from icpflow.services import worker
 
 from ..api.conftest import PASSWORD, Api, _build, filing_doc
+from .support import check_page, csrf_of
 
 
 @pytest.fixture
@@ -24,61 +24,26 @@ def api(tmp_path: Path) -> Iterator[Api]:
     yield from _build(tmp_path / "data")
 
 
-class _Form(HTMLParser):
-    """Collects the form controls, the labels' targets and the html element's lang."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.controls: list[dict[str, str | None]] = []
-        self.label_for: set[str] = set()
-        self.lang: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "html":
-            self.lang = a.get("lang")
-        elif tag == "label" and a.get("for"):
-            self.label_for.add(str(a["for"]))
-        elif tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
-            self.controls.append(a)
-
-
-def _check_page(html: str) -> None:
-    parsed = _Form()
-    parsed.feed(html)
-    assert parsed.lang == "zh-CN"
-    unlabelled = [c for c in parsed.controls
-                  if not c.get("aria-label") and (not c.get("id") or c["id"] not in parsed.label_for)]
-    assert unlabelled == []
-    assert "监管侧：模拟器" in html
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
 class Browser:
     def __init__(self, api: Api, username: str) -> None:
         self.client = TestClient(api.app)
         page = self.client.get("/login")
         assert page.status_code == 200
-        _check_page(page.text)
-        done = self.client.post("/login", data={"username": username, "password": PASSWORD, "csrf": _csrf(page.text)})
+        check_page(page.text)
+        done = self.client.post("/login", data={"username": username, "password": PASSWORD, "csrf": csrf_of(page.text)})
         assert done.status_code == 200, done.text
         self.home = done
 
     def get(self, url: str) -> Any:
         page = self.client.get(url)
         if page.status_code == 200:
-            _check_page(page.text)
+            check_page(page.text)
         return page
 
     def submit(self, page_url: str, action: str, data: dict[str, Any] | None = None) -> Any:
         """POST a form of `page_url` with the page's CSRF token and version (as a browser would)."""
         page = self.client.get(page_url)
-        fields: dict[str, Any] = {"csrf": _csrf(page.text)}
+        fields: dict[str, Any] = {"csrf": csrf_of(page.text)}
         version = re.search(rf'action="{re.escape(action)}".*?name="version" value="(\d+)"', page.text, re.S)
         if version:
             fields["version"] = version.group(1)
@@ -90,7 +55,7 @@ def _new_filing(browser: Browser, doc: dict[str, Any] | None = None) -> str:
 
     page = browser.get("/filings/new")
     assert page.status_code == 200 and "示例" in page.text
-    done = browser.client.post("/filings/new", data={"csrf": _csrf(page.text),
+    done = browser.client.post("/filings/new", data={"csrf": csrf_of(page.text),
                                                      "document": json.dumps(doc or filing_doc(), ensure_ascii=False)})
     assert done.status_code == 200, done.text
     found = re.search(r"/filings/([0-9a-f-]{36})", str(done.url))
@@ -107,7 +72,7 @@ def test_each_role_lands_on_its_home_page(api: Api) -> None:
                         ("auditor", "平台初审队列")]:
         browser = Browser(api, user)
         assert title in browser.home.text
-        _check_page(browser.home.text)
+        check_page(browser.home.text)
     operator = Browser(api, "operator")
     page = operator.get("/operator")
     assert "规则目录" in page.text and "生效日期" in page.text and "备案申请（按状态" in page.text
@@ -124,7 +89,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(api: Api) -> None:
 def test_a_wrong_password_is_shown_on_the_login_form(api: Api) -> None:
     client = api.anonymous()
     page = client.get("/login")
-    failed = client.post("/login", data={"username": "filer-a", "password": "nope nope nope", "csrf": _csrf(page.text)})
+    failed = client.post("/login", data={"username": "filer-a", "password": "nope nope nope",
+                                         "csrf": csrf_of(page.text)})
     assert failed.status_code == 401 and "用户名" in failed.text
 
 
@@ -135,7 +101,7 @@ def test_a_filer_edits_a_step_and_sees_the_finding_appear_and_go(api: Api) -> No
     page = filer.get(url)
     assert page.status_code == 200 and "主办单位负责人信息" in page.text
     mobile = filing_doc()["subject"]["principal"]["mobile"]
-    form = {"step": "2", "csrf": _csrf(page.text)}
+    form = {"step": "2", "csrf": csrf_of(page.text)}
     form.update(dict(re.findall(r'name="(subject\.principal\.[a-z_]+)" value="([^"]*)"', page.text)))
     form["subject.principal.id_type"] = "resident_id"
     form["subject.principal.is_legal_representative"] = "on"
@@ -202,7 +168,7 @@ def test_a_filing_goes_from_draft_to_number_through_the_console(api: Api) -> Non
     assert "管局审核通过" in filed.text  # the timeline
     found = public.get("/lookup", params={"number": number.group(1)})
     assert found.status_code == 200 and "有效" in found.text and filing_doc()["program"]["name"] in found.text
-    _check_page(found.text)
+    check_page(found.text)
     by_appid = public.get("/lookup", params={"appid": filing_doc()["program"]["appid"]})
     assert number.group(1) in by_appid.text
     assert public.get("/lookup", params={"number": "浙ICP备2026999999号-1X"}).status_code == 404
@@ -258,7 +224,7 @@ def test_a_post_without_the_csrf_field_is_refused(api: Api) -> None:
     page = filer.get("/filings/new")
     refused = filer.client.post("/filings/new", data={"document": "{}"})
     assert refused.status_code == 403 and "CSRF" in refused.text
-    wrong = filer.client.post("/filings/new", data={"document": "{}", "csrf": _csrf(page.text) + "x"})
+    wrong = filer.client.post("/filings/new", data={"document": "{}", "csrf": csrf_of(page.text) + "x"})
     assert wrong.status_code == 403
     client = api.anonymous()
     assert client.post("/login", data={"username": "filer-a", "password": PASSWORD}).status_code == 403
@@ -269,7 +235,7 @@ def test_a_filer_cannot_open_another_filers_filing(api: Api) -> None:
     other = Browser(api, "filer-b")
     assert other.get(f"/filings/{filing_id}").status_code == 404
     page = other.get("/filings")
-    assert other.client.post(f"/filings/{filing_id}/submit", data={"csrf": _csrf(page.text),
+    assert other.client.post(f"/filings/{filing_id}/submit", data={"csrf": csrf_of(page.text),
                                                                    "version": "1"}).status_code == 404
     assert other.client.get(f"/review/{filing_id}").status_code == 403
 
@@ -281,8 +247,8 @@ def test_an_unreadable_new_document_shows_its_problems(api: Api) -> None:
     page = filer.get("/filings/new")
     doc = filing_doc()
     doc["subject"]["nature"] = "company"
-    shown = filer.client.post("/filings/new", data={"csrf": _csrf(page.text), "document": json.dumps(doc)})
+    shown = filer.client.post("/filings/new", data={"csrf": csrf_of(page.text), "document": json.dumps(doc)})
     assert shown.status_code == 422 and "subject.nature" in shown.text
-    _check_page(shown.text)
-    garbage = filer.client.post("/filings/new", data={"csrf": _csrf(page.text), "document": "{not json"})
+    check_page(shown.text)
+    garbage = filer.client.post("/filings/new", data={"csrf": csrf_of(page.text), "document": "{not json"})
     assert garbage.status_code == 422 and "不是有效的 JSON" in garbage.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from fastapi import APIRouter, Request
@@ -16,6 +15,7 @@ from .common import (
     error_page,
     page,
     posted_form,
+    same_token,
     services,
     session_of,
 )
@@ -43,7 +43,7 @@ async def login(request: Request) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not hmac.compare_digest(str(form.get("csrf", "")), expected):
+    if not expected or not same_token(str(form.get("csrf", "")), expected):
         return error_page(request, None, 403, "登录表单已过期，请刷新页面后重试")
     svc = services(request)
     try:

@@ -67,6 +67,11 @@ class Session:
     csrf: str
 
 
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison of a posted token (any text a client sends, non-ASCII too) with ours."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
@@ -116,7 +121,7 @@ async def posted_form(request: Request, roles: tuple[Role, ...] = ()) -> tuple[S
         if isinstance(v, str):
             lists.setdefault(k, []).append(v)
     form.update({f"{k}[]": json.dumps(v) for k, v in lists.items()})
-    if not hmac.compare_digest(form.get("csrf", ""), session.csrf):
+    if not same_token(form.get("csrf", ""), session.csrf):
         return error_page(request, session, 403, "表单已过期或缺少 CSRF 令牌，请刷新页面后重试")
     return session, form
 

@@ -1,24 +1,30 @@
-"""The filer's console pages: the list of filings, a new draft, the five-step wizard with live findings, and
-the filing's actions (submit, withdraw, edit, SMS, face verification)."""
+"""The filer's console pages: the list of filings, a new draft (field by field — `new_filing` — or, in the
+advanced sections, from a JSON document or a WeChat/Douyin request body), the five-step wizard with live
+findings, and the filing's actions (submit, withdraw, edit, SMS, face verification; change, cancellation and
+the contact-only change are in `filer_changes`)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..api.routes_filings import filing_out
+from ..domain.errors import DomainError, InvalidRequest, NotOwner
+from ..domain.face import FaceRecord, FaceStatus
+from ..domain.importers import import_douyin, import_wechat
 from ..domain.model import Application
 from ..domain.parsing import DocumentUnreadable, parse_mapping
 from ..domain.pii import mask_value
 from ..domain.workflow import State
-from ..services import face, filings
-from . import wizard
+from ..services import face, filings, record_actions
+from . import filer_changes, new_filing, wizard
 from .common import (
     ACTION_ERRORS,
     EVENT_LABELS,
@@ -57,32 +63,147 @@ def _example_document() -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+#: the advanced sections of the new-filing page (a filing document in JSON, a platform's request body)
+ADVANCED = ("json", "import")
+IMPORTERS = {"wechat": ("微信 apply_icp_filing 请求体", import_wechat), "douyin": ("抖音 submit_record_info 请求体",
+                                                                              import_douyin)}
+
+
+def _new_page(request: Request, session: Session, values: Mapping[str, str], *, status_code: int = 200,
+              errors: Mapping[str, str] | None = None, failed: str = "", problems: list[dict[str, str]] | None = None,
+              document: str | None = None, imported: dict[str, Any] | None = None, advanced: str = "") -> HTMLResponse:
+    wf = services(request).runtime.workflow
+    regions = new_filing.region_choices(wf.checker.regions, values.get("province", ""), values.get("city", ""))
+    return page(
+        request, "filing_new.html", session, status_code, values=values, errors=errors or {}, failed=failed,
+        problems=problems or [], document=_example_document() if document is None else document,
+        imported=imported, advanced=advanced, regions=regions, nf=new_filing, importers=IMPORTERS,
+        subjects=record_actions.reusable_subjects(wf, session.who.account.id),
+    )
+
+
 @router.get("/filings/new")
 def new_filing_page(request: Request) -> Response:
     session = guard(request, TENANTS)
     if not isinstance(session, Session):
         return session
-    return page(request, "filing_new.html", session, document=_example_document())
+    return _new_page(request, session, {"start": new_filing.START_FIRST, "program_type": "mini_program"})
+
+
+@router.get("/filings/new/regions")
+def region_selects(request: Request) -> Response:
+    """The city and district selects for the chosen province/city (htmx swaps them in as the filer picks)."""
+    session = guard(request, TENANTS)
+    if not isinstance(session, Session):
+        return session
+    values = {k: request.query_params.get(k, "") for k in ("province", "city", "district")}
+    regions = new_filing.region_choices(services(request).runtime.workflow.checker.regions, values["province"],
+                                        values["city"])
+    return page(request, "_region_selects.html", session, values=values, regions=regions, errors={},
+                nf=new_filing)
 
 
 @router.post("/filings/new")
-async def new_filing(request: Request) -> Response:
+async def new_filing_post(request: Request) -> Response:
+    """One endpoint, three ways in: the field-by-field form (default), a filing document in JSON, a
+    platform's request body to import. `refresh` re-renders the form with the cities and districts of
+    the chosen province and city (the way without JavaScript)."""
     posted = await posted_form(request, TENANTS)
     if not isinstance(posted, tuple):
         return posted
     session, form = posted
-    text = form.get("document", "")
+    mode = form.get("mode") or ("json" if "document" in form else "form")
+    if mode == "json":
+        return _create_from_json(request, session, form.get("document", ""))
+    if mode == "import":
+        return _import_body(request, session, form)
+    values = {k: v for k, v in form.items() if k != "csrf" and not k.endswith("[]")}
+    if form.get("refresh"):
+        return _new_page(request, session, values)
+    wf = services(request).runtime.workflow
+    owner = session.who.account.id
+    try:
+        start = form.get("start", "")
+        if start == new_filing.START_ADD:
+            subject_id, program = new_filing.added_program(form)
+            document = record_actions.document_for_subject(wf, owner, subject_id, program)
+        elif start == new_filing.START_FIRST:
+            document = new_filing.first_filing(form, wf.checker.regions)
+        else:
+            raise new_filing.FormErrors({"start": "备案类型：请选择“首次备案”或“新增小程序”"})
+        app = filings.create_application(wf, owner=owner, document=document)
+    except new_filing.FormErrors as exc:
+        return _new_page(request, session, values, status_code=422, errors=exc.errors,
+                         failed=f"有 {len(exc.errors)} 处需要修改，已在对应字段旁标出")
+    except ACTION_ERRORS as exc:
+        errors = _field_of(exc, start)
+        return _new_page(request, session, values, status_code=422, errors=errors,
+                         failed=next(iter(errors.values())) if errors else message_of(exc))
+    return go(f"/filings/{app.id}?step=1", notice="草稿已创建，请按步骤补全各部分，预检会标出尚缺的内容")
+
+
+def _field_of(exc: Exception, start: str) -> dict[str, str]:
+    """The form field a refusal of `create_application` concerns, with a message naming it."""
+    if isinstance(exc, DomainError) and exc.data.get("field") == "subject_id":
+        return {"subject_id": f"主办单位：{exc.message}"}
+    if isinstance(exc, NotOwner) and exc.data.get("what") == "主办单位":
+        where = "subject_id" if start == new_filing.START_ADD else "certificate_number"
+        return {where: f"{new_filing.LABELS[where]}：该主办单位已由其他账号办理备案，不能在此账号下新建"}
+    if isinstance(exc, NotOwner) and exc.data.get("what") == "小程序":
+        return {"appid": "AppID：该小程序已由其他账号办理备案，不能在此账号下新建"}
+    if isinstance(exc, InvalidRequest):  # the mini-program is filed already, or belongs to another subject
+        return {"appid": f"AppID：{exc.message}"}
+    return {}
+
+
+def _create_from_json(request: Request, session: Session, text: str) -> Response:
     try:
         document = json.loads(text)
         if not isinstance(document, dict):
             raise ValueError("备案文档应为 JSON 对象")
+        program = document.get("program")
+        if document.get("kind") in ("new", "change") and isinstance(program, dict) and not str(
+                program.get("appid", "")).strip():
+            raise ValueError("program.appid：请填写小程序 AppID")
         app = filings.create_application(services(request).runtime.workflow, owner=session.who.account.id,
                                          document=document)
     except (json.JSONDecodeError, ValueError, *ACTION_ERRORS) as exc:
         problems = [p.to_dict() for p in exc.problems] if isinstance(exc, DocumentUnreadable) else []
         message = f"不是有效的 JSON：{exc}" if isinstance(exc, json.JSONDecodeError) else message_of(exc)
-        return page(request, "filing_new.html", session, 422, document=text, failed=message, problems=problems)
+        return _new_page(request, session, {}, status_code=422, document=text, problems=problems,
+                         failed=f"备案申请文档（JSON）：{message}", advanced="json")
     return go(f"/filings/{app.id}", notice="草稿已创建，请按步骤检查并补全各部分")
+
+
+def _import_body(request: Request, session: Session, form: Mapping[str, str]) -> Response:
+    """A platform's request body → a filing document shown for review (with what the importer could not
+    map and what it assumed); the filer creates the draft from it in the JSON section."""
+    platform = form.get("platform", "")
+    text = form.get("body", "")
+    values = {"platform": platform, "body": text, "import_appid": form.get("import_appid", ""),
+              "import_name": form.get("import_name", "")}
+    errors: dict[str, str] = {}
+    body: Any = None
+    if platform not in IMPORTERS:
+        errors["platform"] = "平台：请选择微信或抖音"
+    try:
+        body = json.loads(text)
+        if not isinstance(body, dict):
+            errors["body"] = "平台请求体：应为 JSON 对象"
+    except json.JSONDecodeError as exc:
+        errors["body"] = f"平台请求体：不是有效的 JSON（第 {exc.lineno} 行 {exc.msg}）"
+    if errors:
+        return _new_page(request, session, values, status_code=422, errors=errors, failed="；".join(errors.values()),
+                         advanced="import")
+    result = IMPORTERS[platform][1](body)
+    document = result.document
+    program = document.get("program")
+    if isinstance(program, dict):
+        for key, name in (("appid", "import_appid"), ("name", "import_name")):
+            if values[name].strip():
+                program[key] = values[name].strip()
+    return _new_page(request, session, values, document=json.dumps(document, ensure_ascii=False, indent=2),
+                     imported=result.to_dict(), advanced="json")
 
 
 def _step(value: str | None) -> int:
@@ -122,15 +243,15 @@ def _filing(request: Request, session: Session, app: Application, step: int, *, 
     wf = svc.runtime.workflow
     out = filing_out(svc, app, document=False)
     document = values if values is not None else app.document
+    face_record = face.status(wf, app.id, actor=session.who.account.id, staff=True)
     report: dict[str, Any] | None = None
     if not problems:
         try:
-            report = report_of(request, document)
+            report = report_of(request, _with_face_status(request, app, document, face_record))
         except DocumentUnreadable as exc:
             problems = [p.to_dict() for p in exc.problems]
-    placed = _findings_for(report, problems or [], step)
+    placed = wizard.mark_placeholders(_findings_for(report, problems or [], step), document, step)
     history = filings.history(wf, app.id, actor=session.who.account.id, staff=True)
-    face_record = face.status(wf, app.id, actor=session.who.account.id, staff=True)
     sms: list[Any] = []
     if app.state in (State.SMS_VERIFICATION, State.SMS_EXPIRED):
         with wf.uow() as store:
@@ -140,12 +261,31 @@ def _filing(request: Request, session: Session, app: Application, step: int, *, 
                for r in out.reasons]
     step_counts = Counter(wizard.step_of(str(f["field"])) for f in (report or {}).get("findings", []))
     return page(
-        request, "filing.html", session, status_code, app=app, out=out, step=step, fields=wizard.STEPS[step],
+        request, "filing.html", session, status_code, app=app, out=out, step=step,
+        fields=wizard.shown_fields(document, step),
         document=document, value=lambda f: wizard.display_value(document, f), placed=placed, report=report,
         problems=problems or [], history=history, event_labels=EVENT_LABELS, face=face_record, sms=sms,
         mask=mask_value, reasons=reasons, step_counts=step_counts, editable=app.state is State.DRAFT,
-        full_kind="program" in app.document,
+        full_kind=not app.kind.is_cancellation, more=filer_changes.more_actions(request, session, app, out),
     )
+
+
+def _with_face_status(request: Request, app: Application, document: dict[str, Any],
+                      record: FaceRecord | None) -> dict[str, Any]:
+    """The document the wizard's pre-check judges. Where the platform requires a face-verification task,
+    the mini-program principal's `face_verified` is what the task says, as on submission
+    (`filings.submit`): a draft's own flag neither blocks a verified principal nor passes an unverified one."""
+    if not services(request).runtime.workflow.policy.face_task_required or app.kind.is_cancellation:
+        return document
+    doc = copy.deepcopy(document)
+    program = doc.get("program")
+    target = program.get("principal") if isinstance(program, dict) else None
+    if not isinstance(target, dict):
+        subject = doc.get("subject")
+        target = subject.get("principal") if isinstance(subject, dict) else None
+    if isinstance(target, dict):
+        target["face_verified"] = record is not None and record.status is FaceStatus.PASSED
+    return doc
 
 
 @router.post("/filings/{application_id}/step/{step}")
@@ -187,14 +327,16 @@ async def precheck_fragment(request: Request, application_id: str) -> Response:
     report = None
     try:
         document = wizard.apply_step(app.document, step, form)
-        report = report_of(request, document)
+        record = face.status(services(request).runtime.workflow, app.id, actor=session.who.account.id, staff=True)
+        report = report_of(request, _with_face_status(request, app, document, record))
     except wizard.FormProblem as exc:
         problems = [{"path": exc.path, "found": "", "expected": str(exc)}]
     except DocumentUnreadable as exc:
         problems = [p.to_dict() for p in exc.problems]
-    placed = _findings_for(report, problems, step)
-    return page(request, "_findings.html", session, fields=wizard.STEPS[step], placed=placed, report=report,
-                 oob=True)
+    shown = document if report is not None else app.document
+    placed = wizard.mark_placeholders(_findings_for(report, problems, step), shown, step)
+    return page(request, "_findings.html", session, fields=wizard.shown_fields(shown, step), placed=placed,
+                report=report, oob=True)
 
 
 def _action(name: str, run: Callable[[Any, str, str, int], Application], done: str) -> None:

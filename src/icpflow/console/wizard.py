@@ -18,6 +18,13 @@ from ..domain.enums import OrgCertificateType, PersonIdType, ProgramType, Subjec
 
 STEP_TITLES = {1: "主办单位信息", 2: "主办单位负责人信息", 3: "备案小程序信息", 4: "小程序负责人信息", 5: "附件"}
 SAME_FLAG = "program.principal_same"  # the step-4 checkbox: the mini-program principal is the subject principal
+#: A new draft (console/new_filing.py) must parse, so a principal's ID validity dates it does not know yet hold
+#: these impossible dates. The wizard shows them as empty inputs with a "please fill in" finding, and keeps
+#: them when a required date is posted empty, so a step can be saved before every date is known.
+PLACEHOLDER_VALID_FROM = "2099-12-31"
+PLACEHOLDER_VALID_TO = "1900-01-01"
+_PLACEHOLDERS = {"date": PLACEHOLDER_VALID_FROM, "validity": PLACEHOLDER_VALID_TO}
+MINI_GAME = ("program.type", "mini_game")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,8 @@ class Field:
     options: tuple[tuple[str, str], ...] = ()
     optional: bool = False  # an empty value removes the key instead of writing ""
     hint: str = ""
+    minimum: int = 1  # number fields
+    when: tuple[str, str] | None = None  # shown and written only while the document has this (path, value)
 
     @property
     def slug(self) -> str:
@@ -86,10 +95,15 @@ STEPS: dict[int, list[Field]] = {
         Field("program.remark", "备注", "textarea"),
         Field("program.listed", "已上架（存量小程序）", "checkbox"),
         Field("program.count_under_subject", "该主体下的小程序数量", "number"),
+        Field("program.game.publication_number", "版号（网络游戏出版物号）", optional=True, when=MINI_GAME,
+              hint="如 ISBN 978-7-…；没有版号的小游戏留空，并完成小游戏备案"),
+        Field("program.game.authorization_level", "版号授权层级", "number", minimum=0, when=MINI_GAME,
+              hint="0 = 运营方即版号持有方；1 = 一级授权；2、3 … = 多级授权"),
+        Field("program.game.mini_game_filing_approved", "已完成小游戏备案", "checkbox", when=MINI_GAME),
     ],
     4: [Field(SAME_FLAG, "小程序负责人与主办单位负责人为同一人", "checkbox"), *_person("program.principal")],
-    5: [Field("attachments", "附件清单（JSON）", "json",
-              hint="每项含 id、slot、kind，可选 file、signed_on、width、height")],
+    # step 5 (附件) has no form fields: uploads, replacements and edits are their own forms (console/uploads.py)
+    5: [],
 }
 
 
@@ -145,7 +159,19 @@ def display_value(document: Mapping[str, Any], item: Field) -> str:
         return "on" if value is True else ""
     if value == LONG_TERM:
         return "长期"
+    if item.kind in _PLACEHOLDERS and value == _PLACEHOLDERS[item.kind]:
+        return ""
     return "" if value is None else str(value)
+
+
+def mark_placeholders(placed: Placed, document: Mapping[str, Any], step: int) -> Placed:
+    """A date still holding its placeholder gets one plain "please fill in" finding instead of the rule
+    findings the impossible date causes (which would send the filer to a value they never typed)."""
+    for item in shown_fields(document, step):
+        if item.kind in _PLACEHOLDERS and get_path(document, item.path) == _PLACEHOLDERS[item.kind]:
+            placed.by_field[item.path] = [{"field": item.path, "severity": "error", "message": f"请填写{item.label}",
+                                           "fix": "", "rule": "field.required", "source": ""}]
+    return placed
 
 
 class FormProblem(ValueError):
@@ -156,10 +182,25 @@ class FormProblem(ValueError):
         super().__init__(message)
 
 
+def applies(document: Mapping[str, Any], item: Field) -> bool:
+    """Whether the field belongs on the form for this document (mini-game fields only for a mini-game)."""
+    return item.when is None or get_path(document, item.when[0]) == item.when[1]
+
+
+def shown_fields(document: Mapping[str, Any], step: int) -> list[Field]:
+    return [f for f in STEPS.get(step, []) if applies(document, f)]
+
+
 def apply_step(document: Mapping[str, Any], step: int, form: Mapping[str, str]) -> dict[str, Any]:
     """A copy of `document` with the step's fields set from a posted form (the document is not checked)."""
     doc = copy.deepcopy(dict(document))
-    fields = STEPS[step]
+    if step == 3:  # the type decides which fields follow; a mini-program carries no mini-game facts
+        kind = form.get("program.type", "")
+        if kind:
+            _set_path(doc, "program.type", kind.strip())
+        if get_path(doc, "program.type") != MINI_GAME[1]:
+            _set_path(doc, "program.game", None, remove=True)
+    fields = shown_fields(doc, step)
     same = step == 4 and bool(form.get(SAME_FLAG))
     if step == 4:
         if same:
@@ -182,9 +223,14 @@ def apply_step(document: Mapping[str, Any], step: int, form: Mapping[str, str]) 
             _set_path(doc, item.path, [p.strip() for p in re.split(r"[,，、;\n]", raw) if p.strip()])
         elif item.kind == "number":
             try:
-                _set_path(doc, item.path, int(raw.strip() or "1"))
+                number = int(raw.strip() or str(item.minimum))
             except ValueError:
                 raise FormProblem(item.path, "应为整数") from None
+            if number < item.minimum:
+                raise FormProblem(item.path, f"应为不小于 {item.minimum} 的整数")
+            _set_path(doc, item.path, number)
+        elif item.kind in _PLACEHOLDERS and not item.optional and not raw.strip():
+            _set_path(doc, item.path, _PLACEHOLDERS[item.kind])
         elif item.kind == "validity" and raw.strip() in ("长期", LONG_TERM):
             _set_path(doc, item.path, LONG_TERM)
         elif item.optional and not raw.strip():
@@ -228,4 +274,4 @@ def field_anchor(path: str) -> tuple[int, str]:
     for item in STEPS.get(step, []):
         if path == item.path or path.startswith(item.path + "."):
             return step, "fld-" + item.slug
-    return step, "step-findings"
+    return step, "uploads" if step == 5 else "step-findings"

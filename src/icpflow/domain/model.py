@@ -158,6 +158,8 @@ class InboxMessage:
     body: str
     created_at: dt.datetime
     application_id: str = ""
+    id: int | None = None  # set by the store; what "mark as read" names
+    read_at: dt.datetime | None = None  # None: unread
 
 
 @dataclass(frozen=True, slots=True)

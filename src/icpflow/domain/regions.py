@@ -14,6 +14,7 @@ Two questions are kept apart on purpose:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -199,6 +200,23 @@ class RegionTable:
     def provinces(self) -> tuple[Province, ...]:
         return tuple(self._provinces[code] for code in sorted(self._provinces))
 
+    def subdivisions(self, code: str) -> tuple[Region, ...]:
+        """The current regions one level below `code`, in code order, as a region picker lists them and
+        `check_address` accepts them: a province's prefecture-level codes (xxyy00, including the
+        municipalities' 市辖区/县 and 省直辖县级行政单位), a prefecture's counties (xxyyzz, without 市辖区
+        summary codes). A city without districts (东莞 441900) lists itself; a county lists nothing."""
+        if not _is_code(code) or not self.is_current(code):
+            return ()
+        if code in self._provinces:
+            return tuple(r for c, r in sorted(self._regions.items())
+                         if r.is_current and c[:2] == code[:2] and c[2:] != "0000" and c[4:] == "00")
+        if code[4:] != "00":
+            return ()
+        if code in self._childless:
+            return (self._regions[code],)
+        return tuple(r for c, r in sorted(self._regions.items())
+                     if r.is_current and c[:4] == code[:4] and c[4:] != "00" and r.name != "市辖区")
+
     def province(self, code: str) -> Province | None:
         """The mainland province containing `code` (any level), or None (台湾/香港/澳门, unknown)."""
         return self._province_by_prefix.get(code[:2])
@@ -380,6 +398,14 @@ class RegionTable:
                 )
         return problems
 
+    def _levels(self, province: str, city: str | None, district: str | None) -> tuple[tuple[str, str | None], ...]:
+        """(full name, short name or None) of the selected province, city and district that an address
+        detail might repeat, in that order (cached: a handful of codes recur across a batch)."""
+        try:
+            return _region_levels(self, province, city, district)
+        except TypeError:  # an unhashable argument: not cached
+            return _region_levels.__wrapped__(self, province, city, district)
+
     def detail_repeats_region(
         self, detail: str, province: str, city: str | None, district: str | None
     ) -> bool:
@@ -395,20 +421,7 @@ class RegionTable:
         text = detail.lstrip()
         if not text:
             return False
-        levels: list[tuple[str, str | None]] = []
-        prov = self._provinces.get(province) if isinstance(province, str) else None
-        if prov is not None:
-            levels.append((prov.name, prov.short))
-        for code, suffixes in ((city, ("地区", "市", "盟")), (district, ("区", "县", "市", "旗"))):
-            if not isinstance(code, str):
-                continue
-            region = self._regions.get(code)
-            if region is None or region.name in _PLACEHOLDER_NAMES:
-                continue
-            if levels and levels[-1][0] == region.name:  # 东莞市 as both city and district
-                continue
-            levels.append((region.name, _short_form(region.name, suffixes)))
-
+        levels = self._levels(province, city, district)
         pos = 0
         matched = 0
         full_hit = False
@@ -421,3 +434,23 @@ class RegionTable:
                 pos += len(short)
                 matched += 1
         return full_hit or matched >= 2
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_levels(
+    table: RegionTable, province: str, city: str | None, district: str | None
+) -> tuple[tuple[str, str | None], ...]:
+    levels: list[tuple[str, str | None]] = []
+    prov = table._provinces.get(province) if isinstance(province, str) else None
+    if prov is not None:
+        levels.append((prov.name, prov.short))
+    for code, suffixes in ((city, ("地区", "市", "盟")), (district, ("区", "县", "市", "旗"))):
+        if not isinstance(code, str):
+            continue
+        region = table._regions.get(code)
+        if region is None or region.name in _PLACEHOLDER_NAMES:
+            continue
+        if levels and levels[-1][0] == region.name:  # 东莞市 as both city and district
+            continue
+        levels.append((region.name, _short_form(region.name, suffixes)))
+    return tuple(levels)
