@@ -271,6 +271,10 @@ def _run(engine: Engine, wf: Workflow, workers: Workers, webhook_url: str, deadl
     _verify_all(wf, run.ids)
     run.second_kill_caught = _kill_in_an_item(engine, workers, "w1", min(deadline, time.monotonic() + 10))
     workers.start("w3")
+    # A worker stopped while Python is still importing it dies of SIGTERM's default action (exit -15) before
+    # its handler exists; the replacement must be up before the others can finish the work without it.
+    _wait("the replacement to start", lambda: "已启动" in (workers.log_dir / "w3.log").read_text(
+        encoding="utf-8", errors="replace"), deadline, workers)
 
     def settled() -> bool:
         with engine.connect() as conn:

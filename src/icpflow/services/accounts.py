@@ -4,14 +4,17 @@ token, API keys for service providers (stored hashed, scoped to appids), the aud
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
@@ -53,10 +56,14 @@ class AccountStore(Protocol):
     def session(self, token_hash: str, now: dt.datetime) -> tuple[Account, str] | None: ...
     def delete_session(self, token_hash: str) -> None: ...
     def audit(self, account_id: str, action: str, target: str, detail: dict[str, Any], now: dt.datetime) -> None: ...
-    def audit_entries(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]: ...
+    def audit_entries(self, limit: int = 100, offset: int = 0, *, action: str | None = None,
+                      actor: str | None = None, target: str | None = None, since: dt.datetime | None = None,
+                      until: dt.datetime | None = None) -> list[dict[str, Any]]: ...
     def idempotent(self, account_id: str, key: str) -> tuple[str, int, Any] | None: ...
     def remember(self, account_id: str, key: str, request_hash: str, status: int, body: Any,
                  now: dt.datetime) -> None: ...
+    def remember_new(self, account_id: str, key: str, request_hash: str, status: int, body: Any,
+                     now: dt.datetime) -> bool: ...
     def commit(self) -> None: ...
 
 
@@ -67,12 +74,55 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: How long a verified API key's principal is reused without asking the database (seconds). Every API
+#: request authenticates, and the look-up was the biggest single cost of a status read (bench/api.py).
+#: The price: a key revoked (`api_keys.revoked_at`), or an account changed, in the database is still
+#: honoured for up to this long by each server process that verified it recently. Unknown and revoked
+#: keys are never cached, so a new key works at once.
+API_KEY_TTL = 10.0
+
+
+@dataclass(slots=True)
+class ApiKeyCache:
+    """Verified API keys by SHA-256: (monotonic expiry, account, scopes). Thread-safe; bounded."""
+
+    ttl: float = API_KEY_TTL
+    max_entries: int = 4096
+    #: seconds, for expiry only (not the workflow's clock: a cache entry ages in real time)
+    clock: Callable[[], float] = time.monotonic
+    _entries: dict[str, tuple[float, Account, frozenset[str]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key_hash: str) -> Principal | None:
+        found = self._entries.get(key_hash)
+        if found is None or found[0] <= self.clock():
+            return None
+        # a copy: a request never shares a mutable Account with another
+        return Principal(dataclasses.replace(found[1]), "api_key", found[2])
+
+    def put(self, key_hash: str, account: Account, scopes: frozenset[str]) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            now = self.clock()
+            if len(self._entries) >= self.max_entries:
+                for stale in [k for k, v in self._entries.items() if v[0] <= now] or list(self._entries):
+                    del self._entries[stale]
+            self._entries[key_hash] = (now + self.ttl, dataclasses.replace(account), scopes)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class Accounts:
     uow: AccountsUnitOfWork
     clock: Clock
     #: argon2id with the library's defaults (RFC 9106 low-memory profile); tests pass a cheaper one
     hasher: PasswordHasher = _HASHER
+    #: verified API keys, reused for `API_KEY_TTL` seconds (`ApiKeyCache(ttl=0)` turns it off)
+    api_keys: ApiKeyCache = field(default_factory=ApiKeyCache, compare=False, repr=False)
 
     # ----- accounts ----------------------------------------------------------------------------------
     def create(self, username: str, role: Role, *, password: str | None = None, display_name: str = "") -> Account:
@@ -155,14 +205,26 @@ class Accounts:
         return key
 
     def api_key(self, key: str) -> Principal | None:
+        """The principal of a valid, unrevoked key (from `api_keys` when verified in the last
+        `API_KEY_TTL` seconds), else None."""
         if not key.startswith(API_KEY_PREFIX):
             return None
+        key_hash = _sha256(key)
+        cached = self.api_keys.get(key_hash)
+        if cached is not None:
+            return cached
         with self.uow() as store:
-            found = store.api_key(_sha256(key))
+            found = store.api_key(key_hash)
         if found is None:
             return None
         account, scopes = found
+        self.api_keys.put(key_hash, account, frozenset(scopes))
         return Principal(account, "api_key", frozenset(scopes))
+
+    def cached_api_key(self, key: str) -> Principal | None:
+        """The principal of a key verified in the last `API_KEY_TTL` seconds, without I/O; None when it
+        has to be looked up (`api_key`)."""
+        return self.api_keys.get(_sha256(key)) if key.startswith(API_KEY_PREFIX) else None
 
     # ----- audit ---------------------------------------------------------------------------------------
     def audit(self, principal: Principal, action: str, target: str, **detail: Any) -> None:
@@ -170,14 +232,23 @@ class Accounts:
             store.audit(principal.account.id, action, target, detail, self.clock.now())
             store.commit()
 
-    def audit_entries(self, limit: int, offset: int) -> list[dict[str, Any]]:
+    def audit_entries(self, limit: int, offset: int, *, action: str | None = None, actor: str | None = None,
+                      target: str | None = None, since: dt.datetime | None = None,
+                      until: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Newest first; the filters are optional (actor: a username or an account id)."""
         with self.uow() as store:
-            return store.audit_entries(limit, offset)
+            return store.audit_entries(limit, offset, action=action, actor=actor, target=target, since=since,
+                                       until=until)
 
     # ----- idempotency ---------------------------------------------------------------------------------
-    def replay(self, principal: Principal, key: str, request_hash: str) -> tuple[int, Any] | None:
-        """The stored response of an earlier request with this Idempotency-Key, if any."""
-        with self.uow() as store:
+    def replay(self, principal: Principal, key: str, request_hash: str, *,
+               store: AccountStore | None = None) -> tuple[int, Any] | None:
+        """The stored response of an earlier request with this Idempotency-Key, if any (read in `store`'s
+        transaction when given)."""
+        if store is None:
+            with self.uow() as own:
+                found = own.idempotent(principal.account.id, key)
+        else:
             found = store.idempotent(principal.account.id, key)
         if found is None:
             return None
@@ -186,8 +257,13 @@ class Accounts:
             raise InvalidRequest("该 Idempotency-Key 已用于另一个不同的请求", code="idempotency_mismatch")
         return status, body
 
-    def remember(self, principal: Principal, key: str, request_hash: str, status: int, body: Any) -> None:
-        with self.uow() as store:
-            if store.idempotent(principal.account.id, key) is None:
-                store.remember(principal.account.id, key, request_hash, status, body, self.clock.now())
-                store.commit()
+    def remember(self, principal: Principal, key: str, request_hash: str, status: int, body: Any, *,
+                 store: AccountStore | None = None) -> bool:
+        """Record the response given to an Idempotency-Key; False when the key was recorded already (by a
+        concurrent request). With `store`, in its transaction, which the caller commits."""
+        if store is not None:
+            return store.remember_new(principal.account.id, key, request_hash, status, body, self.clock.now())
+        with self.uow() as own:
+            added = own.remember_new(principal.account.id, key, request_hash, status, body, self.clock.now())
+            own.commit()
+            return added

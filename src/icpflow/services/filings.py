@@ -153,45 +153,62 @@ def _apply(wf: Workflow, store: Store, app: Application, event: Event, actor: st
 
 # ----- drafts --------------------------------------------------------------------------------------
 
-def create_application(wf: Workflow, *, owner: str, document: dict[str, Any]) -> Application:
+def create_application(wf: Workflow, *, owner: str, document: dict[str, Any],
+                       store: Store | None = None) -> Application:
     """A draft from a filing document (any of the five kinds). Subject and program are found by their
-    certificate number and appid, or created; a change or cancellation must name an active record."""
+    certificate number and appid, or created; a change or cancellation must name an active record.
+
+    With `store`, the work joins that transaction and the caller commits (the API records the request's
+    Idempotency-Key in the same one); without, the use case commits its own."""
     doc = parse_mapping(document)  # DocumentUnreadable: the caller shows its problems
     now = _now(wf)
     kind = ApplicationKind(doc.kind)
     if kind.is_cancellation and doc.subject.principal is None:
         # MIIT confirms a cancellation by SMS to the principal (reference §4.1 cancel_icp_filing).
         raise InvalidRequest("注销申请须填写主办单位负责人信息（subject.principal），工信部将向其手机发送核验短信")
-    with wf.uow() as store:
-        subject = store.find_subject(doc.subject.certificate.number.strip().upper())
-        if subject is None:
-            subject = Subject(str(uuid.uuid4()), doc.subject.certificate.number.strip().upper(), doc.subject.name,
-                              doc.subject.nature.value, wf.checker.province_of(doc), owner, created_at=now)
-            store.add_subject(subject)
-        elif subject.owner != owner:
-            raise NotOwner("主办单位", subject.certificate_number)
-        program_id = None
-        named = getattr(doc, "program", None)
-        if named is not None:
-            program = store.find_program(named.appid)
-            if program is None:
-                listed = bool(getattr(named, "listed", False))
-                program = Program(str(uuid.uuid4()), subject.id, named.appid, named.name, named.type.value, listed,
-                                  owner, created_at=now)
-                store.add_program(program)
-            elif program.owner != owner:
-                raise NotOwner("小程序", named.appid)
-            elif program.subject_id != subject.id:
-                raise InvalidRequest(f"小程序 {named.appid} 属于另一个主办单位，不能在此主体下备案")
-            program_id = program.id
-        record_number = records.required_record(store, kind, subject, program_id, doc)
-        app = Application(str(uuid.uuid4()), kind, owner, subject.id, program_id, subject.province,
-                          document=document, record_number=record_number, gateway=wf.gateway_name,
-                          created_at=now, updated_at=now)
-        store.add_application(app)
-        store.append_event(EventRecord(app.id, "create", "", State.DRAFT.value, owner, now, {"kind": kind.value}))
-        store.commit()
+    if store is not None:
+        return _create(wf, store, doc, kind, owner, document, now)
+    with wf.uow() as own:
+        app = _create(wf, own, doc, kind, owner, document, now)
+        own.commit()
         return app
+
+
+def _create(wf: Workflow, store: Store, doc: Any, kind: ApplicationKind, owner: str, document: dict[str, Any],
+            now: dt.datetime) -> Application:
+    """The draft, its subject and program (found or created) and its history, in `store`, uncommitted."""
+    subject = store.find_subject(doc.subject.certificate.number.strip().upper())
+    if subject is None:
+        subject = Subject(str(uuid.uuid4()), doc.subject.certificate.number.strip().upper(), doc.subject.name,
+                          doc.subject.nature.value, wf.checker.province_of(doc), owner, created_at=now)
+        store.add_subject(subject)
+    elif subject.owner != owner:
+        raise NotOwner("主办单位", subject.certificate_number)
+    program_id = None
+    new_program = False
+    named = getattr(doc, "program", None)
+    if named is not None:
+        program = store.find_program(named.appid)
+        if program is None:
+            listed = bool(getattr(named, "listed", False))
+            program = Program(str(uuid.uuid4()), subject.id, named.appid, named.name, named.type.value, listed,
+                              owner, created_at=now)
+            store.add_program(program)
+            new_program = True
+        elif program.owner != owner:
+            raise NotOwner("小程序", named.appid)
+        elif program.subject_id != subject.id:
+            raise InvalidRequest(f"小程序 {named.appid} 属于另一个主办单位，不能在此主体下备案")
+        program_id = program.id
+    # a mini-program created just now has no record, so a new filing of it refers to none (no look-up)
+    new_filing_of_new_program = kind is ApplicationKind.NEW and new_program
+    record_number = "" if new_filing_of_new_program else records.required_record(store, kind, subject, program_id, doc)
+    app = Application(str(uuid.uuid4()), kind, owner, subject.id, program_id, subject.province,
+                      document=document, record_number=record_number, gateway=wf.gateway_name,
+                      created_at=now, updated_at=now)
+    store.add_application(app)
+    store.append_event(EventRecord(app.id, "create", "", State.DRAFT.value, owner, now, {"kind": kind.value}))
+    return app
 
 
 def update_document(wf: Workflow, application_id: str, document: dict[str, Any], *, actor: str,
@@ -241,31 +258,43 @@ def quota_day(now: dt.datetime, refresh_hour: int) -> dt.date:
     return (local - dt.timedelta(hours=refresh_hour)).date()
 
 
-def submit(wf: Workflow, application_id: str, *, actor: str, expected_version: int) -> Application:
-    """Submit for platform review. A blocked pre-check refuses it; listed mini-programs use the quota."""
+def submit(wf: Workflow, application_id: str, *, actor: str, expected_version: int, store: Store | None = None,
+           app: Application | None = None) -> Application:
+    """Submit for platform review. A blocked pre-check refuses it; listed mini-programs use the quota.
+
+    With `store`, the work joins that transaction and the caller commits; `app` is then the application
+    as the caller already loaded it in that transaction (not read twice)."""
+    if store is not None:
+        if app is None or app.id != application_id:
+            app = store.get_application(application_id)
+        return _submit(wf, store, app, actor, expected_version)
+    with wf.uow() as own:
+        submitted = _submit(wf, own, own.get_application(application_id), actor, expected_version)
+        own.commit()
+        return submitted
+
+
+def _submit(wf: Workflow, store: Store, app: Application, actor: str, expected_version: int) -> Application:
     now = _now(wf)
-    with wf.uow() as store:
-        app = store.get_application(application_id)
-        _check_owner(app, actor, staff=False)
-        _check_version(app, expected_version)
-        transition = advance(app.state, Event.SUBMIT, _situation(wf, app))
-        if wf.policy.face_task_required and not app.kind.is_cancellation:
-            app.document = _with_face_result(store, app, now)
-        if transition.effects.precheck_required:
-            report = check_document(parse_mapping(app.document), checker=wf.checker, clock=wf.clock,
-                                    probe=wf.probe)
-            if report.verdict is Verdict.BLOCKED:
-                raise SubmissionBlocked(report.to_dict())
-        if app.program_id is not None and wf.policy.daily_quota > 0:
-            program = store.get_program(app.program_id)
-            day = quota_day(now, wf.policy.quota_refresh_hour)
-            if program.listed and not store.use_quota(day, wf.policy.daily_quota):
-                refresh = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(wf.policy.quota_refresh_hour),
-                                              tzinfo=BEIJING)
-                raise QuotaExhausted(refresh)
-        _apply(wf, store, app, Event.SUBMIT, actor, now, expected_version=expected_version)
-        store.commit()
-        return app
+    _check_owner(app, actor, staff=False)
+    _check_version(app, expected_version)
+    transition = advance(app.state, Event.SUBMIT, _situation(wf, app))
+    if wf.policy.face_task_required and not app.kind.is_cancellation:
+        app.document = _with_face_result(store, app, now)
+    if transition.effects.precheck_required:
+        report = check_document(parse_mapping(app.document), checker=wf.checker, clock=wf.clock,
+                                probe=wf.probe)
+        if report.verdict is Verdict.BLOCKED:
+            raise SubmissionBlocked(report.to_dict())
+    if app.program_id is not None and wf.policy.daily_quota > 0:
+        program = store.get_program(app.program_id)
+        day = quota_day(now, wf.policy.quota_refresh_hour)
+        if program.listed and not store.use_quota(day, wf.policy.daily_quota):
+            refresh = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(wf.policy.quota_refresh_hour),
+                                          tzinfo=BEIJING)
+            raise QuotaExhausted(refresh)
+    _apply(wf, store, app, Event.SUBMIT, actor, now, expected_version=expected_version)
+    return app
 
 
 def _with_face_result(store: Store, app: Application, now: dt.datetime) -> dict[str, Any]:
@@ -419,9 +448,15 @@ def _bureau_decision(wf: Workflow, store: Store, application_id: str, decision: 
 
 # ----- reading -------------------------------------------------------------------------------------
 
-def get_application(wf: Workflow, application_id: str, *, actor: str, staff: bool = False) -> Application:
-    with wf.uow() as store:
+def get_application(wf: Workflow, application_id: str, *, actor: str, staff: bool = False,
+                    store: Store | None = None) -> Application:
+    """The application (in `store`'s transaction when given, else in a transaction of its own)."""
+    if store is not None:
         app = store.get_application(application_id)
+        _check_owner(app, actor, staff=staff)
+        return app
+    with wf.uow() as own:
+        app = own.get_application(application_id)
         _check_owner(app, actor, staff=staff)
         return app
 

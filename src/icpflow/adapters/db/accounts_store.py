@@ -8,10 +8,27 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from ...domain.accounts import Account, Role
 from . import tables as t
+
+# Every API request authenticates and every idempotent one looks its key up: these statements are built
+# once, with bind parameters (building one costs about as much as running it; see store.py).
+_API_KEY = (sa.select(t.accounts, t.api_keys.c.scopes)
+            .join(t.api_keys, t.api_keys.c.account_id == t.accounts.c.id)
+            .where(t.api_keys.c.key_hash == sa.bindparam("key_hash"), t.api_keys.c.revoked_at.is_(None)))
+_I = t.idempotency_keys.c
+_IDEMPOTENT = sa.select(_I.request_hash, _I.status, _I.body).where(
+    _I.account_id == sa.bindparam("account_id"), _I.key == sa.bindparam("key"))
+_INSERT_IDEMPOTENT = t.idempotency_keys.insert()
+#: a concurrent request with the same key waits for the first and inserts nothing (instead of failing)
+_INSERT_IDEMPOTENT_NEW: dict[str, sa.Insert] = {
+    name: insert(t.idempotency_keys).on_conflict_do_nothing(index_elements=["account_id", "key"])
+    .execution_options(preserve_rowcount=True)  # SQLAlchemy reports an INSERT's rowcount only when asked
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 def _account(row: RowMapping) -> Account:
@@ -53,10 +70,7 @@ class SqlAccountStore:
 
     def api_key(self, key_hash: str) -> tuple[Account, list[str]] | None:
         """The key's account and scopes, in one query (every API request asks this)."""
-        stmt = (sa.select(t.accounts, t.api_keys.c.scopes)
-                .join(t.api_keys, t.api_keys.c.account_id == t.accounts.c.id)
-                .where(t.api_keys.c.key_hash == key_hash, t.api_keys.c.revoked_at.is_(None)))
-        row = self._one(stmt)
+        row = self.conn.execute(_API_KEY, {"key_hash": key_hash}).mappings().first()
         return None if row is None else (_account(row), list(row["scopes"]))
 
     # sessions
@@ -80,20 +94,50 @@ class SqlAccountStore:
         self.conn.execute(t.audit_log.insert().values(at=now, account_id=account_id, action=action, target=target,
                                                       detail=detail))
 
-    def audit_entries(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        stmt = sa.select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit).offset(offset)
-        return [{"at": r["at"].isoformat(), "account_id": r["account_id"], "action": r["action"],
-                 "target": r["target"], "detail": r["detail"]} for r in self.conn.execute(stmt).mappings()]
+    def audit_entries(self, limit: int = 100, offset: int = 0, *, action: str | None = None,
+                      actor: str | None = None, target: str | None = None, since: dt.datetime | None = None,
+                      until: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Newest first. Optional filters: the action, the actor (username or account id), the target (an
+        application id, …), a period (`since` inclusive, `until` exclusive)."""
+        c, who = t.audit_log.c, t.accounts.c
+        stmt = (sa.select(t.audit_log, who.username)
+                .select_from(t.audit_log.outerjoin(t.accounts, who.id == c.account_id))
+                .order_by(c.id.desc()).limit(limit).offset(offset))
+        if action:
+            stmt = stmt.where(c.action == action)
+        if actor:
+            stmt = stmt.where(sa.or_(who.username == actor, c.account_id == actor))
+        if target:
+            stmt = stmt.where(c.target == target)
+        if since is not None:
+            stmt = stmt.where(c.at >= since)
+        if until is not None:
+            stmt = stmt.where(c.at < until)
+        return [{"at": r["at"].isoformat(), "account_id": r["account_id"], "username": r["username"] or "",
+                 "action": r["action"], "target": r["target"], "detail": r["detail"]}
+                for r in self.conn.execute(stmt).mappings()]
 
     # idempotency
     def idempotent(self, account_id: str, key: str) -> tuple[str, int, Any] | None:
-        c = t.idempotency_keys.c
-        row = self._one(sa.select(t.idempotency_keys).where(c.account_id == account_id, c.key == key))
-        return None if row is None else (str(row["request_hash"]), int(row["status"]), row["body"])
+        row = self.conn.execute(_IDEMPOTENT, {"account_id": account_id, "key": key}).first()
+        return None if row is None else (str(row.request_hash), int(row.status), row.body)
 
     def remember(self, account_id: str, key: str, request_hash: str, status: int, body: Any, now: dt.datetime) -> None:
-        self.conn.execute(t.idempotency_keys.insert().values(account_id=account_id, key=key, request_hash=request_hash,
-                                                             status=status, body=body, created_at=now))
+        self.conn.execute(_INSERT_IDEMPOTENT, {"account_id": account_id, "key": key, "request_hash": request_hash,
+                                               "status": status, "body": body, "created_at": now})
+
+    def remember_new(self, account_id: str, key: str, request_hash: str, status: int, body: Any,
+                     now: dt.datetime) -> bool:
+        """Record the response of a key unless the key is recorded already (a concurrent request with the
+        same key committed first); True when recorded."""
+        values = {"account_id": account_id, "key": key, "request_hash": request_hash, "status": status,
+                  "body": body, "created_at": now}
+        stmt = _INSERT_IDEMPOTENT_NEW.get(self.conn.dialect.name)
+        if stmt is None:
+            if self.idempotent(account_id, key) is not None:
+                return False
+            stmt = _INSERT_IDEMPOTENT
+        return self.conn.execute(stmt, values).rowcount == 1
 
     def commit(self) -> None:
         self.conn.commit()

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from ...domain.errors import ConcurrentUpdate, NotFound
@@ -43,9 +44,69 @@ from ...domain.regulator import RejectionReason
 from ...domain.workflow import State
 from ..crypto import FieldCipher
 from . import tables as t
+from .accounts_store import SqlAccountStore
 
 #: notification channels whose recipient is personal (an e-mail address, a mobile number)
 PERSONAL_CHANNELS = frozenset({"email", "sms"})
+
+# ----- statements of the request paths, built once ------------------------------------------------
+# Building a statement and computing its cache key costs about as much Python as executing it (~0.2 ms,
+# bench/api.py); these are built once, with bind parameters, so each call only binds and executes.
+# Inserts are `inline()`: no `RETURNING id` for keys nobody reads.
+_A = t.applications.c
+_APP_BY_ID = sa.select(t.applications).where(_A.id == sa.bindparam("application_id"))
+_APP_BY_ID_LOCKED = _APP_BY_ID.with_for_update()
+_INSERT_APP = t.applications.insert()
+_SAVE_APP = t.applications.update().where(_A.id == sa.bindparam("where_id"),
+                                          _A.version == sa.bindparam("where_version"))
+_S = t.subjects.c
+_SUBJECT_BY_CERTIFICATE = sa.select(t.subjects).where(sa.or_(
+    _S.certificate_index.in_(sa.bindparam("indexes", expanding=True)),
+    sa.and_(_S.certificate_index.is_(None), _S.certificate_number == sa.bindparam("plain"))))
+_INSERT_SUBJECT = t.subjects.insert()
+_PROGRAM_BY_APPID = sa.select(t.programs).where(t.programs.c.appid == sa.bindparam("appid"))
+_PROGRAM_BY_ID = sa.select(t.programs).where(t.programs.c.id == sa.bindparam("program_id"))
+_INSERT_PROGRAM = t.programs.insert()
+_R = t.filing_records.c
+_ACTIVE_RECORDS_OF_PROGRAM = (sa.select(t.filing_records)
+                              .where(_R.status == RecordStatus.ACTIVE.value,
+                                     _R.program_id == sa.bindparam("program_id"))
+                              .order_by(_R.issued_at))
+_INSERT_EVENT = t.events.insert().inline()
+_INSERT_TIMER = t.timers.insert()
+_CANCEL_TIMERS = (t.timers.update()
+                  .where(t.timers.c.application_id == sa.bindparam("where_application_id"),
+                         t.timers.c.fired_at.is_(None))
+                  .values(fired_at=sa.bindparam("now")))
+_OUTBOX_KEY_EXISTS = sa.select(t.outbox.c.id).where(t.outbox.c.key == sa.bindparam("key"))
+_INSERT_OUTBOX = t.outbox.insert().inline()
+#: `INSERT … ON CONFLICT (key) DO NOTHING`: one statement instead of a look-up then an insert, and a
+#: concurrent insert of the same key waits and is skipped instead of failing the transaction
+_INSERT_OUTBOX_NEW: dict[str, sa.Insert] = {
+    name: insert(t.outbox).inline().on_conflict_do_nothing(index_elements=["key"])
+    .execution_options(preserve_rowcount=True)  # SQLAlchemy reports an INSERT's rowcount only when asked
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_O = t.outbox.c
+_CLAIM_OUTBOX = (sa.select(t.outbox)
+                 .where(_O.done_at.is_(None), _O.failed_at.is_(None), _O.available_at <= sa.bindparam("now"))
+                 .order_by(_O.available_at, _O.id).limit(sa.bindparam("limit", type_=sa.Integer)))
+_CLAIM_OUTBOX_SKIP_LOCKED = _CLAIM_OUTBOX.with_for_update(skip_locked=True)
+_FINISH_OUTBOX = t.outbox.update().where(_O.id == sa.bindparam("where_id"))
+_T = t.timers.c
+_CLAIM_TIMERS = (sa.select(t.timers).where(_T.fired_at.is_(None), _T.due_at <= sa.bindparam("now"))
+                 .order_by(_T.due_at).limit(sa.bindparam("limit", type_=sa.Integer)))
+_CLAIM_TIMERS_SKIP_LOCKED = _CLAIM_TIMERS.with_for_update(skip_locked=True)
+_MARK_TIMER_FIRED = t.timers.update().where(_T.id == sa.bindparam("where_id")).values(fired_at=sa.bindparam("now"))
+#: the worker delivers every in-site message this way (one statement, as for the outbox)
+_INSERT_INBOX_NEW: dict[str, sa.Insert] = {
+    name: insert(t.inbox_messages).inline().on_conflict_do_nothing(index_elements=["key"])
+    .execution_options(preserve_rowcount=True)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_W = t.webhook_subscriptions.c
+_WEBHOOKS_OF = (sa.select(_W.url).where(_W.owner == sa.bindparam("owner"), _W.active.is_(True))
+                .order_by(_W.created_at, _W.url))
 
 
 def _reasons_out(reasons: Sequence[RejectionReason]) -> list[dict[str, str]]:
@@ -108,6 +169,7 @@ class SqlStore:
         self.conn = conn
         self.cipher = cipher
         self._postgres = conn.dialect.name == "postgresql"
+        self._insert_outbox_new = _INSERT_OUTBOX_NEW.get(conn.dialect.name)
 
     # ----- personal information at rest ------------------------------------------------------------
     def _seal_document(self, document: dict[str, Any]) -> dict[str, Any]:
@@ -161,20 +223,18 @@ class SqlStore:
 
     # ----- applications --------------------------------------------------------------------------
     def get_application(self, application_id: str, *, lock: bool = False) -> Application:
-        row = self._one(self._lock(sa.select(t.applications).where(t.applications.c.id == application_id), lock))
+        stmt = _APP_BY_ID_LOCKED if lock and self._postgres else _APP_BY_ID
+        row = self.conn.execute(stmt, {"application_id": application_id}).mappings().first()
         if row is None:
             raise NotFound("备案申请", application_id)
         return self._app(row)
 
     def add_application(self, app: Application) -> None:
-        self.conn.execute(t.applications.insert().values(id=app.id, version=app.version, **self._app_values(app)))
+        self.conn.execute(_INSERT_APP, {"id": app.id, "version": app.version, **self._app_values(app)})
 
     def save_application(self, app: Application, expected_version: int) -> None:
-        result = self.conn.execute(
-            t.applications.update()
-            .where(t.applications.c.id == app.id, t.applications.c.version == expected_version)
-            .values(version=expected_version + 1, **self._app_values(app))
-        )
+        result = self.conn.execute(_SAVE_APP, {"where_id": app.id, "where_version": expected_version,
+                                               "version": expected_version + 1, **self._app_values(app)})
         if result.rowcount != 1:
             raise ConcurrentUpdate(app.id, expected_version)
         app.version = expected_version + 1
@@ -197,18 +257,17 @@ class SqlStore:
         return self._subject(row)
 
     def find_subject(self, certificate_number: str) -> Subject | None:
-        c = t.subjects.c
-        row = self._one(sa.select(t.subjects).where(
-            self._equals(c.certificate_index, c.certificate_number, certificate_number)))
+        # the blind index under any known key, or (rows from before 0004, not yet indexed) the plaintext
+        row = self.conn.execute(_SUBJECT_BY_CERTIFICATE, {
+            "indexes": self.cipher.blind_indexes(certificate_number), "plain": certificate_number}).mappings().first()
         return None if row is None else self._subject(row)
 
     def add_subject(self, subject: Subject) -> None:
-        self.conn.execute(t.subjects.insert().values(
-            id=subject.id, certificate_number=self.cipher.encrypt(subject.certificate_number),
-            certificate_index=self.cipher.blind_index(subject.certificate_number), name=subject.name,
-            nature=subject.nature,
-            province=subject.province, owner=subject.owner, serial=subject.serial, next_service=subject.next_service,
-            version=subject.version, created_at=subject.created_at))
+        self.conn.execute(_INSERT_SUBJECT, {
+            "id": subject.id, "certificate_number": self.cipher.encrypt(subject.certificate_number),
+            "certificate_index": self.cipher.blind_index(subject.certificate_number), "name": subject.name,
+            "nature": subject.nature, "province": subject.province, "owner": subject.owner, "serial": subject.serial,
+            "next_service": subject.next_service, "version": subject.version, "created_at": subject.created_at})
 
     def save_subject(self, subject: Subject, expected_version: int) -> None:
         result = self.conn.execute(
@@ -222,19 +281,19 @@ class SqlStore:
         subject.version = expected_version + 1
 
     def get_program(self, program_id: str) -> Program:
-        row = self._one(sa.select(t.programs).where(t.programs.c.id == program_id))
+        row = self.conn.execute(_PROGRAM_BY_ID, {"program_id": program_id}).mappings().first()
         if row is None:
             raise NotFound("小程序", program_id)
         return _program(row)
 
     def find_program(self, appid: str) -> Program | None:
-        row = self._one(sa.select(t.programs).where(t.programs.c.appid == appid))
+        row = self.conn.execute(_PROGRAM_BY_APPID, {"appid": appid}).mappings().first()
         return None if row is None else _program(row)
 
     def add_program(self, program: Program) -> None:
-        self.conn.execute(t.programs.insert().values(
-            id=program.id, subject_id=program.subject_id, appid=program.appid, name=program.name, type=program.type,
-            listed=program.listed, owner=program.owner, created_at=program.created_at))
+        self.conn.execute(_INSERT_PROGRAM, {
+            "id": program.id, "subject_id": program.subject_id, "appid": program.appid, "name": program.name,
+            "type": program.type, "listed": program.listed, "owner": program.owner, "created_at": program.created_at})
 
     def subjects_of(self, owner: str | None, limit: int = 200, offset: int = 0) -> list[Subject]:
         stmt = sa.select(t.subjects).order_by(t.subjects.c.created_at, t.subjects.c.id).limit(limit).offset(offset)
@@ -265,6 +324,9 @@ class SqlStore:
                           .values(status=record.status.value, cancelled_at=record.cancelled_at))
 
     def active_records(self, *, subject_id: str | None = None, program_id: str | None = None) -> list[FilingRecord]:
+        if subject_id is None and program_id is not None:  # every creation and submission asks this one
+            return [_record(r) for r in
+                    self.conn.execute(_ACTIVE_RECORDS_OF_PROGRAM, {"program_id": program_id}).mappings()]
         stmt = sa.select(t.filing_records).where(t.filing_records.c.status == RecordStatus.ACTIVE.value)
         if subject_id is not None:
             stmt = stmt.where(t.filing_records.c.subject_id == subject_id)
@@ -296,9 +358,9 @@ class SqlStore:
 
     # ----- history -------------------------------------------------------------------------------
     def append_event(self, event: EventRecord) -> None:
-        self.conn.execute(t.events.insert().values(
-            application_id=event.application_id, event=event.event, from_state=event.from_state,
-            to_state=event.to_state, actor=event.actor, at=event.at, data=event.data))
+        self.conn.execute(_INSERT_EVENT, {
+            "application_id": event.application_id, "event": event.event, "from_state": event.from_state,
+            "to_state": event.to_state, "actor": event.actor, "at": event.at, "data": event.data})
 
     def events_of(self, application_id: str) -> list[EventRecord]:
         stmt = sa.select(t.events).where(t.events.c.application_id == application_id).order_by(t.events.c.id)
@@ -308,71 +370,86 @@ class SqlStore:
 
     # ----- timers --------------------------------------------------------------------------------
     def add_timer(self, timer: Timer) -> None:
-        self.conn.execute(t.timers.insert().values(
-            id=timer.id, application_id=timer.application_id, kind=timer.kind.value, due_at=timer.due_at,
-            payload=timer.payload, fired_at=timer.fired_at))
+        self.conn.execute(_INSERT_TIMER, {
+            "id": timer.id, "application_id": timer.application_id, "kind": timer.kind.value, "due_at": timer.due_at,
+            "payload": timer.payload, "fired_at": timer.fired_at})
 
     def cancel_timers(self, application_id: str, now: dt.datetime) -> None:
         """A new stage replaces the old stage's timers: they are marked fired without effect."""
-        self.conn.execute(t.timers.update().where(t.timers.c.application_id == application_id,
-                                                  t.timers.c.fired_at.is_(None)).values(fired_at=now))
+        self.conn.execute(_CANCEL_TIMERS, {"where_application_id": application_id, "now": now})
 
     def claim_due_timers(self, now: dt.datetime, limit: int) -> list[Timer]:
-        stmt = (sa.select(t.timers).where(t.timers.c.fired_at.is_(None), t.timers.c.due_at <= now)
-                .order_by(t.timers.c.due_at).limit(limit))
-        if self._postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+        stmt = _CLAIM_TIMERS_SKIP_LOCKED if self._postgres else _CLAIM_TIMERS
         return [Timer(id=r["id"], application_id=r["application_id"], kind=TimerKind(r["kind"]),
                       due_at=r["due_at"], payload=dict(r["payload"]), fired_at=r["fired_at"])
-                for r in self.conn.execute(stmt).mappings()]
+                for r in self.conn.execute(stmt, {"now": now, "limit": limit}).mappings()]
 
     def mark_timer_fired(self, timer_id: str, now: dt.datetime) -> None:
-        self.conn.execute(t.timers.update().where(t.timers.c.id == timer_id).values(fired_at=now))
+        self.conn.execute(_MARK_TIMER_FIRED, {"where_id": timer_id, "now": now})
 
     # ----- outbox --------------------------------------------------------------------------------
     def add_outbox(self, item: OutboxItem) -> bool:
         """Adds the item unless one with its key exists (idempotent); True when added."""
-        exists = self._one(sa.select(t.outbox.c.id).where(t.outbox.c.key == item.key))
-        if exists is not None:
+        values = {"key": item.key, "kind": item.kind, "payload": self._seal_payload(item.kind, item.payload),
+                  "available_at": item.available_at, "attempts": item.attempts, "last_error": item.last_error}
+        if self._insert_outbox_new is not None:
+            return self.conn.execute(self._insert_outbox_new, values).rowcount == 1
+        if self.conn.execute(_OUTBOX_KEY_EXISTS, {"key": item.key}).first() is not None:
             return False
-        self.conn.execute(t.outbox.insert().values(
-            key=item.key, kind=item.kind, payload=self._seal_payload(item.kind, item.payload),
-            available_at=item.available_at,
-            attempts=item.attempts, last_error=item.last_error))
+        self.conn.execute(_INSERT_OUTBOX, values)
         return True
 
     def claim_outbox(self, now: dt.datetime, limit: int) -> list[OutboxItem]:
-        c = t.outbox.c
-        stmt = (sa.select(t.outbox).where(c.done_at.is_(None), c.failed_at.is_(None), c.available_at <= now)
-                .order_by(c.available_at, c.id).limit(limit))
-        if self._postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+        stmt = _CLAIM_OUTBOX_SKIP_LOCKED if self._postgres else _CLAIM_OUTBOX
         return [OutboxItem(id=r["id"], key=r["key"], kind=r["kind"],
                            payload=self._open_payload(r["kind"], dict(r["payload"])), available_at=r["available_at"],
                            attempts=r["attempts"], done_at=r["done_at"], failed_at=r["failed_at"],
                            last_error=r["last_error"])
-                for r in self.conn.execute(stmt).mappings()]
+                for r in self.conn.execute(stmt, {"now": now, "limit": limit}).mappings()]
 
     def finish_outbox(self, item: OutboxItem) -> None:
-        self.conn.execute(t.outbox.update().where(t.outbox.c.id == item.id).values(
-            attempts=item.attempts, available_at=item.available_at, done_at=item.done_at,
-            failed_at=item.failed_at, last_error=item.last_error[:2000]))
+        self.conn.execute(_FINISH_OUTBOX, {
+            "where_id": item.id, "attempts": item.attempts, "available_at": item.available_at,
+            "done_at": item.done_at, "failed_at": item.failed_at, "last_error": item.last_error[:2000]})
 
     # ----- messages ------------------------------------------------------------------------------
     def add_inbox_message(self, message: InboxMessage) -> bool:
+        values = {"key": message.key, "recipient": message.recipient, "application_id": message.application_id,
+                  "subject": message.subject, "body": message.body, "created_at": message.created_at}
+        stmt = _INSERT_INBOX_NEW.get(self.conn.dialect.name)
+        if stmt is not None:
+            return self.conn.execute(stmt, values).rowcount == 1
         if self._one(sa.select(t.inbox_messages.c.id).where(t.inbox_messages.c.key == message.key)):
             return False
-        self.conn.execute(t.inbox_messages.insert().values(
-            key=message.key, recipient=message.recipient, application_id=message.application_id,
-            subject=message.subject, body=message.body, created_at=message.created_at))
+        self.conn.execute(t.inbox_messages.insert().values(**values))
         return True
 
-    def inbox_of(self, recipient: str, limit: int = 50) -> list[InboxMessage]:
+    def inbox_of(self, recipient: str, limit: int = 50, offset: int = 0) -> list[InboxMessage]:
         stmt = (sa.select(t.inbox_messages).where(t.inbox_messages.c.recipient == recipient)
-                .order_by(t.inbox_messages.c.id.desc()).limit(limit))
+                .order_by(t.inbox_messages.c.id.desc()).limit(limit).offset(offset))
         return [InboxMessage(key=r["key"], recipient=r["recipient"], subject=r["subject"], body=r["body"],
-                             created_at=r["created_at"], application_id=r["application_id"])
+                             created_at=r["created_at"], application_id=r["application_id"], id=r["id"],
+                             read_at=r["read_at"])
                 for r in self.conn.execute(stmt).mappings()]
+
+    def count_inbox(self, recipient: str) -> tuple[int, int]:
+        c = t.inbox_messages.c
+        row = self.conn.execute(sa.select(sa.func.count().label("total"),
+                                          sa.func.count(sa.case((c.read_at.is_(None), 1))).label("unread"))
+                                .where(c.recipient == recipient)).mappings().first()
+        return (int(row["total"]), int(row["unread"])) if row is not None else (0, 0)
+
+    def mark_inbox_read(self, recipient: str, now: dt.datetime, message_id: int | None = None) -> int:
+        """Mark all unread messages of `recipient` read (how many), or one message (1 if the inbox holds
+        it, read before or not; a message read before keeps its first read time)."""
+        c = t.inbox_messages.c
+        if message_id is None:
+            stmt = t.inbox_messages.update().where(c.recipient == recipient, c.read_at.is_(None))
+            return int(self.conn.execute(stmt.values(read_at=now)).rowcount)
+        if self._one(sa.select(c.id).where(c.recipient == recipient, c.id == message_id)) is None:
+            return 0
+        self.conn.execute(t.inbox_messages.update().where(c.id == message_id, c.read_at.is_(None)).values(read_at=now))
+        return 1
 
     def add_sms(self, entry: SmsInboxEntry) -> bool:
         c = t.sms_inbox.c
@@ -421,9 +498,7 @@ class SqlStore:
         return True
 
     def webhooks_of(self, owner: str) -> list[str]:
-        c = t.webhook_subscriptions.c
-        stmt = sa.select(c.url).where(c.owner == owner, c.active.is_(True)).order_by(c.created_at, c.url)
-        return [str(url) for url in self.conn.execute(stmt).scalars()]
+        return [str(url) for url in self.conn.execute(_WEBHOOKS_OF, {"owner": owner}).scalars()]
 
     # ----- face verification tasks ---------------------------------------------------------------
     def add_face_task(self, record: FaceRecord) -> None:
@@ -467,3 +542,31 @@ class SqlUnitOfWork:
             finally:
                 if conn.in_transaction():
                     conn.rollback()
+
+    @contextmanager
+    def read(self) -> Iterator[SqlStore]:
+        """A store for one read-only statement (a status read): on PostgreSQL the connection runs in
+        autocommit, so the statement is its own transaction and no `BEGIN` and `ROLLBACK` round trips
+        surround it (two of the three a status read made, bench/api.py). Nothing may be written through
+        it. SQLite: an ordinary transaction."""
+        if self.engine.dialect.name != "postgresql":
+            with self() as store:
+                yield store
+            return
+        with self.engine.connect() as conn:
+            # On the driver's connection, not SQLAlchemy's isolation_level option: that one resets the
+            # connection on its return to the pool at about the cost of the round trips it saves.
+            driver = conn.connection.driver_connection
+            driver.autocommit = True  # type: ignore[union-attr]
+            try:
+                yield SqlStore(conn, self.cipher)
+            finally:
+                conn.rollback()  # SQLAlchemy's bookkeeping only: in autocommit the driver has nothing to end
+                driver.autocommit = False  # type: ignore[union-attr]
+
+    @contextmanager
+    def with_accounts(self) -> Iterator[tuple[SqlStore, SqlAccountStore]]:
+        """One transaction for the workflow and the accounts tables (a request that acts and records its
+        Idempotency-Key): one connection, one commit — `store.commit()` commits both."""
+        with self() as store:
+            yield store, SqlAccountStore(store.conn)
