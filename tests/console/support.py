@@ -33,15 +33,15 @@ class _Controls(HTMLParser):
             self.controls.append(a)
 
 
-def check_page(html: str) -> None:
-    """zh-CN, every control labelled, the simulator banner."""
+def check_page(html: str, *, simulated: bool = True) -> None:
+    """zh-CN, every control labelled, and the simulator banner exactly when the simulator is in use."""
     parsed = _Controls()
     parsed.feed(html)
     assert parsed.lang == "zh-CN"
     unlabelled = [c for c in parsed.controls
                   if not c.get("aria-label") and (not c.get("id") or c["id"] not in parsed.label_for)]
     assert unlabelled == []
-    assert "监管侧：模拟器" in html
+    assert ("监管侧：模拟器" in html) is simulated
 
 
 def csrf_of(html: str) -> str:

@@ -15,8 +15,8 @@ from icpflow.domain.workflow import State
 from icpflow.services import filings
 
 from ..api.conftest import Api, _build
+from .support import csrf_of as _csrf
 from .test_operator_dashboard import Console, _account, _submitted
-from .test_pages import _csrf
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 MOBILE = "13812345678"

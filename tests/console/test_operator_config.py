@@ -14,7 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ..api.conftest import Api, _build, filing_doc
-from .test_pages import Browser, _csrf
+from .support import csrf_of as _csrf
+from .test_pages import Browser
 
 RULE = "nationwide.emergency_phone_differs"
 

@@ -22,7 +22,9 @@ from icpflow.domain.workflow import State
 from icpflow.services import face, filings, worker
 
 from ..api.conftest import PASSWORD, Api, _build, filing_doc
-from .test_pages import Browser, _csrf, _Form
+from .support import check_page
+from .support import csrf_of as _csrf
+from .test_pages import Browser
 
 PHOTO = "photo_incomplete_or_unclear"
 MATERIALS = "materials_inconsistent"
@@ -31,17 +33,6 @@ MATERIALS = "materials_inconsistent"
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     yield from _build(tmp_path / "data")
-
-
-def check_page(html: str, *, simulated: bool) -> None:
-    """lang="zh-CN", every control labelled, and the simulator banner exactly when the simulator is in use."""
-    parsed = _Form()
-    parsed.feed(html)
-    assert parsed.lang == "zh-CN"
-    unlabelled = [c for c in parsed.controls
-                  if not c.get("aria-label") and (not c.get("id") or c["id"] not in parsed.label_for)]
-    assert unlabelled == []
-    assert ("监管侧：模拟器" in html) is simulated
 
 
 class Console(Browser):

@@ -18,7 +18,8 @@ from icpflow.console import wizard
 
 from ..api.conftest import Api, _build, filing_doc
 from ..api.test_attachments import PDF, jpeg, png, png_claiming
-from .test_pages import Browser, _csrf
+from .support import csrf_of as _csrf
+from .test_pages import Browser
 
 SHANGHAI = "310000"
 
