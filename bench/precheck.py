@@ -15,9 +15,10 @@ Two batches are measured, each against its own floor:
   batch     five mini-programs per subject, as a service provider files for its clients (the
             subject's certificate, principals and phones repeat; programs, appids, names differ).
 
-The validators' caches are cleared before each full round, so repeats within a round are the only ones
-that help. Ratios are what to compare across machines; absolute figures drift. Target (issue #2):
-full <= 3x floor.
+The memos keyed by document content (validators, region-code look-ups) are cleared before each full
+round, so repeats within a round are the only ones that help. Ratios are what to compare across machines;
+absolute figures drift. Each round's own full/floor ratio is printed too: on a busy machine their spread
+says how far to trust the medians. Target (issue #2): full <= 3x floor.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from typing import Any
 
 from icpflow.bootstrap import build_checker
 from icpflow.config import Settings
-from icpflow.domain import contacts, credit_code, identifiers
+from icpflow.domain import contacts, credit_code, identifiers, regions
 from icpflow.domain.document import DOCUMENT_ADAPTER
+from icpflow.domain.rules import subject as rules_subject
 from icpflow.services.precheck import check_raw
 from icpflow.testing import PROVINCE_DISTRICTS, FrozenClock, make_filing
 
@@ -88,10 +90,12 @@ def generate(n: int, per_subject: int = 1, seed: int = 20261122) -> list[bytes]:
 
 
 def _clear_caches() -> None:
-    for value in [*vars(identifiers).values(), *vars(contacts).values(), *vars(credit_code).values()]:
-        clear = getattr(value, "cache_clear", None)
-        if callable(clear):
-            clear()
+    """Empty every memo keyed by what documents contain: validators, and region-code look-ups."""
+    for module in (identifiers, contacts, credit_code, regions, rules_subject):
+        for value in vars(module).values():
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
 
 
 def time_floor(docs: list[bytes]) -> float:
@@ -113,7 +117,8 @@ def time_full(docs: list[bytes], checker: Any, clock: Any) -> tuple[float, int]:
     return time.perf_counter() - start, blocked
 
 
-def measure(docs: list[bytes], rounds: int, checker: Any, clock: Any) -> tuple[float, float, int]:
+def measure(docs: list[bytes], rounds: int, checker: Any, clock: Any) -> tuple[float, float, int, list[float]]:
+    """Median floor, median full, blocked count, and each round's full/floor ratio."""
     time_full(docs[:200], checker, clock)  # warm imports, catalogue cache, automaton
     floors, fulls = [], []
     blocked = 0
@@ -125,7 +130,8 @@ def measure(docs: list[bytes], rounds: int, checker: Any, clock: Any) -> tuple[f
             fulls.append(elapsed)
     finally:
         gc.enable()
-    return statistics.median(floors), statistics.median(fulls), blocked
+    paired = sorted(full / floor for full, floor in zip(fulls, floors, strict=True))
+    return statistics.median(floors), statistics.median(fulls), blocked, paired
 
 
 def main() -> int:
@@ -140,13 +146,14 @@ def main() -> int:
     print(f"filings per batch: {n}; rounds: {args.rounds} (median); Python {sys.version.split()[0]}")
     for label, per_subject in (("distinct", 1), ("batch", 5)):
         docs = generate(n, per_subject)
-        floor, full, blocked = measure(docs, args.rounds, checker, clock)
+        floor, full, blocked, paired = measure(docs, args.rounds, checker, clock)
         ratio = full / floor
         print(f"\n[{label}] {'every filing its own subject' if per_subject == 1 else '5 mini-programs per subject'}"
               f" ({blocked} blocked, {n - blocked} ready)")
         print(f"  parse-only floor : {n / floor:10,.0f} filings/s  ({floor / n * 1e6:7.1f} us/filing)")
         print(f"  full pre-check   : {n / full:10,.0f} filings/s  ({full / n * 1e6:7.1f} us/filing)")
         print(f"  ratio full/floor : {ratio:.2f}x   target <= 3.00x   {'PASS' if ratio <= 3 else 'FAIL'}")
+        print(f"  round by round   : {' '.join(f'{r:.2f}' for r in paired)}  (each round's full/floor, sorted)")
     print("\ncommand: .venv/bin/python bench/precheck.py " + " ".join(sys.argv[1:]))
     return 0
 

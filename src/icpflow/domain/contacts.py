@@ -5,6 +5,7 @@ Same contract as `identifiers.py`: None when fine, else an `IdProblem` in Chines
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 
@@ -78,8 +79,8 @@ def _matches(national: str, desc: tuple[frozenset[int], re.Pattern[str]] | None)
     return pattern.fullmatch(national) is not None
 
 
-def _cn_number_type(national: str) -> int:
-    """The phonenumbers type of a CN national significant number (no trunk 0), as the library computes it."""
+def _cn_number_type_by_descriptor(national: str) -> int:
+    """`_cn_number_type` one descriptor at a time, as the library goes (the reference for the fast one)."""
     if not _matches(national, _CN_GENERAL):
         return phonenumbers.PhoneNumberType.UNKNOWN
     for desc, kind in _CN_ORDERED:
@@ -95,6 +96,69 @@ def _cn_number_type(national: str) -> int:
     return phonenumbers.PhoneNumberType.UNKNOWN
 
 
+_FIXED, _MOBILE = -1, -2  # markers for the fixed-line and mobile alternatives of `_by_length`
+
+
+@functools.cache
+def _by_length(length: int) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None:
+    """For national numbers of `length` digits: one pattern whose alternatives are the descriptors that
+    admit the length, in the order `_cn_number_type_by_descriptor` tries them (a full match takes the
+    first alternative that matches in full), and (group index, type or marker) per alternative."""
+    candidates: list[tuple[re.Pattern[str], int]] = []
+    for (lengths, pattern), kind in [*_CN_ORDERED, *((d, _FIXED) for d in [_CN_FIXED] if d is not None),
+                                     *((d, _MOBILE) for d in [_CN_MOBILE] if d is not None)]:
+        if not lengths or length in lengths:
+            candidates.append((pattern, kind))
+    if not candidates:
+        return None
+    groups: list[tuple[int, int]] = []
+    index = 1
+    for pattern, kind in candidates:
+        groups.append((index, kind))
+        index += 1 + pattern.groups
+    return re.compile("|".join(f"({pattern.pattern})" for pattern, _ in candidates)), tuple(groups)
+
+
+def _cn_number_type(national: str) -> int:
+    """The phonenumbers type of a CN national significant number (no trunk 0), as the library computes it:
+    the general pattern, then the first descriptor that matches, in one regex call."""
+    if not _matches(national, _CN_GENERAL):
+        return phonenumbers.PhoneNumberType.UNKNOWN
+    combined = _by_length(len(national))
+    m = None if combined is None else combined[0].fullmatch(national)
+    if m is None or combined is None:
+        return phonenumbers.PhoneNumberType.UNKNOWN
+    kind = next(kind for index, kind in combined[1] if m.start(index) >= 0)
+    same = _CN_META.same_mobile_and_fixed_line_pattern
+    if kind == _FIXED:
+        if same or _matches(national, _CN_MOBILE):
+            return phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+        return phonenumbers.PhoneNumberType.FIXED_LINE
+    if kind == _MOBILE:
+        return phonenumbers.PhoneNumberType.UNKNOWN if same else phonenumbers.PhoneNumberType.MOBILE
+    return kind
+
+
+def _valid_mobile_pattern() -> re.Pattern[str] | None:
+    """The texts `_check_mobile` accepts that need no clean-up: a prefix, then an 11-digit national number
+    of `_MOBILE_FAST` that `_cn_number_type` says is a mobile (the general pattern matches, no earlier
+    descriptor does, the mobile one does: whether the fixed-line one matches too makes no difference).
+    None when the metadata shares one pattern for mobile and fixed lines (then there is no fast path)."""
+    if _CN_META.same_mobile_and_fixed_line_pattern or _CN_GENERAL is None or _CN_MOBILE is None:
+        return None
+    if (_CN_GENERAL[0] and 11 not in _CN_GENERAL[0]) or (_CN_MOBILE[0] and 11 not in _CN_MOBILE[0]):
+        return None
+    general = f"(?=(?:{_CN_GENERAL[1].pattern})\\Z)"
+    earlier = [pattern.pattern for (lengths, pattern), _ in _CN_ORDERED if not lengths or 11 in lengths]
+    not_earlier = f"(?!(?:{'|'.join(earlier)})\\Z)" if earlier else ""
+    mobile = f"(?=(?:{_CN_MOBILE[1].pattern})\\Z)"
+    return re.compile(f"(?:\\+86|0086|86)?{general}{not_earlier}{mobile}1[3-9][0-9]{{9}}")
+
+
+#: tests/domain/test_identifiers_fast_paths.py checks it against the full path.
+_VALID_MOBILE = _valid_mobile_pattern()
+
+
 def check_mobile(number: str) -> IdProblem | None:
     """A mainland China mobile number: 11 digits (optionally +86 / 86), spaces and dashes allowed."""
     if not isinstance(number, str):
@@ -104,6 +168,8 @@ def check_mobile(number: str) -> IdProblem | None:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _check_mobile(number: str) -> IdProblem | None:
+    if _VALID_MOBILE is not None and _VALID_MOBILE.fullmatch(number):  # as typed, nothing to clean up
+        return None
     label = "手机号码"
     text = _phone_text(number)
     problem = text_problem("mobile", label, text)
@@ -141,6 +207,8 @@ def check_phone(number: str) -> IdProblem | None:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _check_phone(number: str) -> IdProblem | None:
+    if _VALID_MOBILE is not None and _VALID_MOBILE.fullmatch(number):  # a valid mobile, as typed
+        return None
     label = "电话号码"
     text = _phone_text(number)
     problem = text_problem("phone", label, text)
@@ -184,6 +252,8 @@ def normalize_phone(number: str) -> str:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _normalize_phone(number: str) -> str:
+    if m := _MOBILE_FAST.fullmatch(number):  # nothing to clean up
+        return m.group(1)
     text = _phone_text(number)
     if m := _MOBILE_FAST.fullmatch(text):
         return m.group(1)
@@ -214,7 +284,7 @@ def _email_plainly_valid(text: str) -> bool:
         return False
     if m.group(3).lower() in _SPECIAL_USE:
         return False
-    return all(label[2:4] != "--" for label in m.group(2).split("."))
+    return "--" not in m.group(2) or all(label[2:4] != "--" for label in m.group(2).split("."))
 
 
 def check_email(addr: str) -> IdProblem | None:
@@ -227,6 +297,8 @@ def check_email(addr: str) -> IdProblem | None:
 @lru_cache(maxsize=CACHE_SIZE)
 def _check_email(addr: str) -> IdProblem | None:
     text = addr.strip()
+    if _email_plainly_valid(text):  # implies every check below passes (non-empty ASCII, the shape)
+        return None
     fix = "请填写完整的电子邮箱地址，如 name@example.com"
     if not text:
         return IdProblem("email.empty", "电子邮箱未填写", fix)
@@ -240,8 +312,6 @@ def _check_email(addr: str) -> IdProblem | None:
             )
     if _EMAIL_FAST.fullmatch(text) is None:
         return IdProblem("email.format", "电子邮箱地址格式不正确：应包含 @ 和带“.”的域名", fix)
-    if _email_plainly_valid(text):
-        return None
     try:
         validate_email(text, check_deliverability=False)
     except Exception:

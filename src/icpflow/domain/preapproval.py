@@ -11,15 +11,17 @@ How a text is scanned:
 1. It is normalised (`normalise`): NFKC, ASCII lower-case, whitespace and zero-width characters removed,
    with a map back to the original offsets, so `Ｐ２Ｐ`/`p2p` and `互 联 网 金 融` match and every hit
    spans the original text.
-2. The normalised text is written as the hex digits of its UTF-16 code units and scanned once by an
+2. A prefilter (`_prefilter`, one regex search) looks for the first two characters of any keyword; a text
+   without one has no hit and goes no further (most subject names, most descriptions).
+3. The normalised text is written as the hex digits of its UTF-16 code units and scanned once by an
    Aho-Corasick automaton (pyahocorasick) built, in the constructor, over the keywords written the same
    way. Why hex: pyahocorasick finds a node's child by linear search, so over raw Chinese the root of a
    10,000-keyword trie has thousands of children and the scan slows down in proportion to the keyword
    count; over a 16-letter alphabet no node has more than 16 children and scan time stays flat. A match
    counts only when it starts on a code-unit boundary (a multiple of four hex digits).
-3. Per category, of overlapping matches only the longest is kept (`互联网金融`, not also `金融` inside it);
+4. Per category, of overlapping matches only the longest is kept (`互联网金融`, not also `金融` inside it);
    the same span is reported once for every category that lists the keyword.
-4. `exclusion_clauses` finds the exclusion clauses of the normalised text; hits inside one are excluded.
+5. `exclusion_clauses` finds the exclusion clauses of the normalised text; hits inside one are excluded.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +39,7 @@ import ahocorasick
 from .enums import PreApprovalCategory, label
 from .exclusions import exclusion_clauses
 from .report import PreApprovalHit
-from .text import normalise, utf16_hex
+from .text import normalise, normalised_parts, utf16_hex
 
 # --------------------------------------------------------------------------------------------------
 # Categories and the scanner
@@ -90,7 +93,7 @@ def category_from_mapping(code: str, entry: Any) -> Category:
 class KeywordScanner:
     """Finds pre-approval keywords in a text; build once (the automaton is built here), scan many times."""
 
-    __slots__ = ("_automaton", "_order", "categories")
+    __slots__ = ("_automaton", "_order", "_prefilter", "categories")
 
     def __init__(self, categories: Mapping[str, Category]) -> None:
         self.categories: dict[str, Category] = dict(categories)
@@ -110,6 +113,7 @@ class KeywordScanner:
                 automaton.add_word(key, (len(key), tuple(per_category.items())))
             automaton.make_automaton()
             self._automaton = automaton
+        self._prefilter = _prefilter({bytes.fromhex(key).decode("utf-16-be", "surrogatepass") for key in entries})
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> KeywordScanner:
@@ -158,10 +162,30 @@ class KeywordScanner:
 
     def scan(self, field: str, text: str) -> list[PreApprovalHit]:
         """Every keyword found in `text`, spans into `text`, ordered by position then category order."""
-        if not text or self._automaton is None:
-            return []
-        normalised = normalise(text)
-        encoded = utf16_hex(normalised.text)
+        return self.scan_fields(((field, text),))
+
+    def scan_fields(self, fields: Iterable[tuple[str, str]]) -> list[PreApprovalHit]:
+        """`scan(field, text)` of each pair, one after the other, in one list."""
+        hits: list[PreApprovalHit] = []
+        if self._automaton is None:
+            return hits
+        prefilter = self._prefilter
+        for field, text in fields:
+            if not text:
+                continue
+            norm, origin, line_breaks, in_bmp = normalised_parts(text)
+            if in_bmp and prefilter is not None and prefilter.search(norm) is None:
+                continue  # no keyword starts anywhere in the text
+            found = self._hits(field, norm, origin, line_breaks)
+            if found:
+                hits += found
+        return hits
+
+    def _hits(
+        self, field: str, norm: str, origin: Sequence[int] | None, line_breaks: tuple[int, ...]
+    ) -> list[PreApprovalHit]:
+        """The hits in one normalised text (`origin` and `line_breaks` as in `NormalisedText`)."""
+        encoded = norm.encode("utf-16-be", "surrogatepass").hex()  # utf16_hex, inlined
         # (start, end, ((category, keyword), ...)) in UTF-16 units, ordered by end; a match that does not
         # end on a code-unit boundary does not start on one either: a false match across two characters.
         matches = [
@@ -171,26 +195,59 @@ class KeywordScanner:
         ]
         if not matches:
             return []
-        if len(encoded) != 4 * len(normalised.text):  # characters outside the BMP: two units each
-            matches = _units_to_characters(normalised.text, matches)
+        if len(encoded) != 4 * len(norm):  # characters outside the BMP: two units each
+            matches = _units_to_characters(norm, matches)
         kept = _resolve_overlaps(matches)
-        clauses = exclusion_clauses(normalised.text, normalised.line_breaks)
-        # A hit is excluded when a clause starting at or before it reaches its end: with clauses sorted by
-        # start, that is the furthest end among the clauses that start at or before the hit.
-        clause_starts = [clause[0] for clause in clauses]
-        reach = list(itertools.accumulate((clause[1] for clause in clauses), max))
-        origin = normalised.origin
-        hits: list[PreApprovalHit] = []
-        for code, start, end, keyword in kept:
-            index = bisect.bisect_right(clause_starts, start) if clauses else 0
-            excluded = index > 0 and reach[index - 1] >= end
-            if origin is None:
-                hits.append(PreApprovalHit(code, keyword, field, start, end, excluded))
-            else:
-                hits.append(PreApprovalHit(code, keyword, field, origin[start], origin[end - 1] + 1, excluded))
+        clauses = exclusion_clauses(norm, line_breaks)
         order = self._order
-        hits.sort(key=lambda hit: (hit.start, hit.end, order[hit.category]))
-        return hits
+        # (start, end, category order, position in `kept`, category, keyword, excluded): sorted as tuples,
+        # this is the order of a stable sort by (start, end, category order).
+        rows: list[tuple[int, int, int, int, str, str, bool]] = []
+        if clauses:
+            # A hit is excluded when a clause starting at or before it reaches its end: with clauses sorted
+            # by start, that is the furthest end among the clauses that start at or before the hit.
+            clause_starts = [clause[0] for clause in clauses]
+            reach = list(itertools.accumulate((clause[1] for clause in clauses), max))
+        for index, (code, start, end, keyword) in enumerate(kept):
+            excluded = False
+            if clauses:
+                position = bisect.bisect_right(clause_starts, start)
+                excluded = position > 0 and reach[position - 1] >= end
+            if origin is not None:
+                start, end = origin[start], origin[end - 1] + 1
+            rows.append((start, end, order[code], index, code, keyword, excluded))
+        if len(rows) > 1:
+            rows.sort()
+        return [PreApprovalHit(code, keyword, field, start, end, excluded)
+                for start, end, _, _, code, keyword, excluded in rows]
+
+
+#: Above this many distinct two-character keyword prefixes the prefilter would cost more than it saves
+#: (a regex alternation is tried branch by branch); the automaton alone then decides.
+_PREFILTER_MAX_PREFIXES = 512
+
+
+def _prefilter(keywords: set[str]) -> re.Pattern[str] | None:
+    """A pattern that finds where some keyword could start: one of their first two characters (the only
+    character of a one-character keyword). No match: no keyword. Used on texts without surrogates only:
+    the automaton's UTF-16 alphabet could join two lone surrogates into a character no regex sees.
+
+    Written as a trie one level deep (`教[育学]|医[疗药]|...`), so that a position is tried against the
+    second characters of one first character only."""
+    second: dict[str, set[str]] = {}
+    alone: set[str] = set()
+    for keyword in keywords:
+        if len(keyword) == 1:
+            alone.add(keyword)
+        else:
+            second.setdefault(keyword[0], set()).add(keyword[1])
+    if not keywords or sum(map(len, second.values())) + len(alone) > _PREFILTER_MAX_PREFIXES:
+        return None
+    branches = [re.escape(first) for first in sorted(alone)]
+    for first in sorted(set(second) - alone):
+        branches.append(re.escape(first) + "[" + "".join(re.escape(c) for c in sorted(second[first])) + "]")
+    return re.compile("|".join(branches))
+
 
 _Match = tuple[int, int, tuple[tuple[str, str], ...]]
 
@@ -227,10 +284,6 @@ def _resolve_overlaps(matches: list[_Match]) -> list[tuple[str, int, int, str]]:
     ]
 
 
-def _longest_first(span: tuple[int, int, str]) -> tuple[int, int]:
-    return span[0] - span[1], span[0]
-
-
 def _keep_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Of overlapping spans keep the longest (the earliest on a tie); the others lie across or inside it.
 
@@ -238,7 +291,10 @@ def _keep_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     """
     if len(spans) == 1:
         return spans
-    spans = sorted(spans, key=_longest_first)
+    # Longest first, then earliest; a stable sort (the index keeps equal keys in order) of plain tuples,
+    # so no Python key function is called per span.
+    spans = [span for _, _, _, span in sorted(
+        [(start - end, start, index, (start, end, keyword)) for index, (start, end, keyword) in enumerate(spans)])]
     if len(spans) <= _FEW:
         kept = [spans[0]]
         for span in spans[1:]:

@@ -122,21 +122,42 @@ class Report:
     @property
     def verdict(self) -> Verdict:
         """Blocked by any error finding or any unmet requirement; warnings never block."""
-        if any(f.severity is Severity.ERROR for f in self.findings):
-            return Verdict.BLOCKED
-        if any(not r.met for r in self.requirements):
-            return Verdict.BLOCKED
+        for f in self.findings:
+            if f.severity is Severity.ERROR:
+                return Verdict.BLOCKED
+        for r in self.requirements:
+            if not r.met:
+                return Verdict.BLOCKED
         return Verdict.READY
 
     def to_dict(self) -> dict[str, Any]:
+        # Each item's `to_dict()`, written out: a method call per item costs more than building its dict
+        # (tests/domain/test_precheck_fast_paths.py holds the two to the same result).
+        requirements = []
+        for r in self.requirements:
+            out: dict[str, Any] = {"kind": r.kind, "slot": r.slot, "met": r.met, "rule": r.rule, "reason": r.reason,
+                                   "template": r.template}
+            if r.alternative_field is not None:
+                out["alternative_field"] = r.alternative_field
+            if r.source:
+                out["source"] = r.source
+            requirements.append(out)
         return {
             "schema_version": REPORT_SCHEMA_VERSION,
-            "verdict": self.verdict.value,
+            "verdict": self.verdict._value_,
             "judged_on": self.judged_on.isoformat(),
             "province": self.province,
             "bureau": self.bureau,
-            "findings": [f.to_dict() for f in self.findings],
-            "requirements": [r.to_dict() for r in self.requirements],
-            "pre_approval_hits": [h.to_dict() for h in self.pre_approval_hits],
-            "suggested_remarks": [s.to_dict() for s in self.suggested_remarks],
+            "findings": [
+                {"rule": f.rule, "severity": f.severity._value_, "field": f.field, "message": f.message,
+                 "fix": f.fix, "source": f.source}
+                for f in self.findings
+            ],
+            "requirements": requirements,
+            "pre_approval_hits": [
+                {"category": h.category, "keyword": h.keyword, "field": h.field, "start": h.start, "end": h.end,
+                 "excluded": h.excluded}
+                for h in self.pre_approval_hits
+            ],
+            "suggested_remarks": [{"field": s.field, "text": s.text, "rule": s.rule} for s in self.suggested_remarks],
         }

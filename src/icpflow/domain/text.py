@@ -47,18 +47,14 @@ class _CharTable(dict[int, str]):
 #: Shared by every scanner: normalisation does not depend on the keywords, and an entry is the same for
 #: everyone, so sharing it is safe. Used for texts with characters outside the BMP.
 _TABLE = _CharTable()
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-#: What the table changes besides NFKC: ASCII capitals and the removable characters.
-_UNCHANGED_IF_NFKC = re.compile(r"[A-Z\s\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 @functools.cache
 def _bmp_table() -> list[str]:
-    """`str.translate` table for the Basic Multilingual Plane, indexed by code point.
+    """The normalisation of every character of the Basic Multilingual Plane, indexed by code point.
 
-    Built on first use (about 25 ms, once per process): a list lookup is twice as fast as a dict one,
-    and translation is the largest cost of a scan. Characters outside the BMP raise IndexError, which
-    `str.translate` treats as "unchanged"; `normalise` sends such texts to `_TABLE` instead.
+    Built on first use, with `_plan` (about 0.1 s together, once per process). Characters outside the
+    BMP are looked up in `_TABLE` instead (by `_normalise_slowly`).
     """
     table = [chr(code_point) for code_point in range(0x10000)]
     for code_point, ch in enumerate(table):
@@ -67,6 +63,43 @@ def _bmp_table() -> list[str]:
     for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
         table[ord(ch)] = ""
     return table
+
+
+def _char_class(code_points: list[int]) -> str:
+    """A regex character class body for sorted code points, as ranges."""
+    parts: list[str] = []
+    index = 0
+    while index < len(code_points):
+        first = last = code_points[index]
+        while index + 1 < len(code_points) and code_points[index + 1] == last + 1:
+            index += 1
+            last = code_points[index]
+        parts.append(f"\\U{first:08x}" if first == last else f"\\U{first:08x}-\\U{last:08x}")
+        index += 1
+    return "".join(parts)
+
+
+_PLAN: tuple[re.Pattern[str], dict[str, str]] | None = None
+
+
+def _plan() -> tuple[re.Pattern[str], dict[str, str]]:
+    """What `normalise` needs to leave most of a text alone: a pattern finding the characters that
+    normalisation changes, and the replacement of each that changes in place: to nothing (a removable
+    character) or to one character that itself stays unchanged. The pattern also finds what is not in the
+    map and takes the character-by-character path: characters that expand (`…` → `...`), characters
+    outside the BMP, and surrogates (so that a text on the fast paths is one a regex sees as the scanner's
+    automaton does: see `normalised_parts`)."""
+    table = _bmp_table()
+    changing = [code_point for code_point in range(0x10000) if table[code_point] != chr(code_point)]
+    simple: dict[str, str] = {}
+    for code_point in changing:
+        out = table[code_point]
+        if out == "" or (len(out) == 1 and ord(out) < 0x10000 and table[ord(out)] == out):
+            simple[chr(code_point)] = out
+    found = sorted({*changing, *range(0xD800, 0xE000)})
+    global _PLAN
+    _PLAN = re.compile("[" + _char_class(found) + "\U00010000-\U0010ffff]"), simple
+    return _PLAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,35 +124,47 @@ class NormalisedText:
 def normalise(text: str) -> NormalisedText:
     """NFKC, ASCII lower-case, whitespace and zero-width characters removed, with an offset map.
 
-    Only removable characters vanish and every other character becomes one or more, so the map is the
-    identity when no character was removed and the length did not change; when characters were only
-    removed it is built from their positions; only texts with expanding characters (`…` → `...`,
-    `Ⅱ` → `ii`) or characters outside the BMP take the character-by-character path.
+    Character by character: each character becomes `_bmp_table()[ord(ch)]` (outside the BMP,
+    `_TABLE[ord(ch)]`). Only removable characters vanish and every other character becomes one or more,
+    so the map is the identity when no character changes length; when characters were only removed it is
+    built from their positions; only texts with expanding characters (`…` → `...`, `Ⅱ` → `ii`) or
+    characters outside the BMP take the character-by-character path.
     """
-    if _UNCHANGED_IF_NFKC.search(text) is None and unicodedata.is_normalized("NFKC", text):
-        # The common case (Chinese and lower-case ASCII, no space): nothing to do. A string that is
-        # NFKC-normal holds no character that NFKC maps alone, so the per-character table is the identity.
-        return NormalisedText(text)
-    if _ASTRAL.search(text):
-        return _normalise_slowly(text)
-    norm = text.translate(_bmp_table())
-    if " " not in text and text.isprintable():  # no removable character (all are non-printable but " ")
-        if len(norm) == len(text):
-            return NormalisedText(norm)
-        return _normalise_slowly(text)
-    removed = [m.start() for m in _REMOVABLE.finditer(text)]
-    if len(norm) != len(text) - len(removed):
-        return _normalise_slowly(text)
+    norm, origin, line_breaks, _ = normalised_parts(text)
+    return NormalisedText(norm, origin, line_breaks)
+
+
+def normalised_parts(text: str) -> tuple[str, Sequence[int] | None, tuple[int, ...], bool]:
+    """`normalise(text)` as a plain tuple (text, origin, line_breaks, in_bmp) for the scanner. `in_bmp` is
+    true when the text took a fast path: every character is in the BMP and none is a surrogate."""
+    pattern, simple = _PLAN or _plan()
+    found = pattern.findall(text)
+    if not found:  # the common case (Chinese and lower-case ASCII, no space): nothing changes
+        return text, None, (), True
+    norm = text
+    removes = False
+    for ch in set(found):
+        out = simple.get(ch)
+        if out is None:  # expands, lies outside the BMP, or is a surrogate
+            slow = _normalise_slowly(text)
+            return slow.text, slow.origin, slow.line_breaks, False
+        if not out:
+            removes = True
+        # Replacements are one character that no other replacement touches, so the order does not matter.
+        norm = norm.replace(ch, out)
+    if not removes:
+        return norm, None, (), True
     origin: list[int] = []
     breaks: list[int] = []
     previous = 0
-    for position in removed:
+    for match in _REMOVABLE.finditer(text):
+        position = match.start()
         origin.extend(range(previous, position))
         if text[position] in _LINE_BREAKS:
             breaks.append(len(origin))
         previous = position + 1
     origin.extend(range(previous, len(text)))
-    return NormalisedText(norm, origin, tuple(breaks))
+    return norm, origin, tuple(breaks), True
 
 
 def _normalise_slowly(text: str) -> NormalisedText:

@@ -43,12 +43,11 @@ class CheckOutcome:
         return EXIT_READY if self.report.verdict is Verdict.READY else EXIT_BLOCKED
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"source": self.source, "exit_code": self.exit_code}
         if self.report is not None:
-            out["report"] = self.report.to_dict()
-        else:
-            out["problems"] = [p.to_dict() for p in self.problems]
-        return out
+            report = self.report.to_dict()  # its verdict is the exit code's: judged once
+            exit_code = EXIT_READY if report["verdict"] == Verdict.READY._value_ else EXIT_BLOCKED
+            return {"source": self.source, "exit_code": exit_code, "report": report}
+        return {"source": self.source, "exit_code": EXIT_UNREADABLE, "problems": [p.to_dict() for p in self.problems]}
 
 
 def check_document(

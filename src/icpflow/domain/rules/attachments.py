@@ -11,7 +11,7 @@ from ..enums import SIGNED_LETTER_KINDS, AttachmentKind, PersonIdType, Slot, lab
 from ..filing_number import parse_filing_number
 from ..policy import add_months
 from .catalogue import Rule
-from .context import Context, ImageFacts, evaluator
+from .context import Context, evaluator, full
 
 #: Personal documents that are cards with two faces; a passport has one photo page.
 _TWO_SIDED = frozenset(PersonIdType) - {PersonIdType.PASSPORT}
@@ -20,11 +20,12 @@ _TWO_SIDED = frozenset(PersonIdType) - {PersonIdType.PASSPORT}
 @evaluator("letters_signed_window")
 def letters_signed_window(ctx: Context, rule: Rule) -> None:
     """Signed within `letter_max_age_months` before submission and never after it (seed 004 §1.2 附件 3)."""
+    letters = [(i, att) for i, att in enumerate(ctx.doc.attachments) if att.kind in SIGNED_LETTER_KINDS]
+    if not letters:
+        return
     months = ctx.policy.letter_max_age_months
     earliest = add_months(ctx.judged_on, -months)
-    for i, att in enumerate(ctx.doc.attachments):
-        if att.kind not in SIGNED_LETTER_KINDS:
-            continue
+    for i, att in letters:
         path = f"attachments[{i}].signed_on"
         name = label(att.kind)
         if att.signed_on is None:
@@ -39,14 +40,17 @@ def letters_signed_window(ctx: Context, rule: Rule) -> None:
 
 @evaluator("attachment_ids_unique")
 def attachment_ids_unique(ctx: Context, rule: Rule) -> None:
+    attachments = ctx.doc.attachments
+    if len({att.id for att in attachments}) == len(attachments):
+        return
     seen: set[str] = set()
-    for i, att in enumerate(ctx.doc.attachments):
+    for i, att in enumerate(attachments):
         if att.id in seen:
             ctx.finding(rule, f"attachments[{i}].id", id=att.id)
         seen.add(att.id)
 
 
-@evaluator("identity_photos")
+@evaluator("identity_photos", applies=full)
 def identity_photos(ctx: Context, rule: Rule) -> None:
     """The certificate photo and each principal's ID photos (seed 000 §证件材料准备 必备材料)."""
     doc = ctx.full
@@ -63,16 +67,20 @@ def identity_photos(ctx: Context, rule: Rule) -> None:
             ctx.require(rule, AttachmentKind.ID_BACK, slot, what=f"{role}证件国徽面")
 
 
-def _facts(ctx: Context, att: Attachment) -> ImageFacts:
-    measured = ctx.image_facts.get(att.id)
-    if measured is not None and (measured.width or measured.problem or measured.format == "PDF"):
-        return measured
-    return ImageFacts(width=att.width, height=att.height)
+def _size(ctx: Context, att: Attachment) -> tuple[str | None, int | None, int | None]:
+    """(format, width, height) of an attachment: measured when the probe read it, else as the filer wrote."""
+    if ctx.image_facts:
+        measured = ctx.image_facts.get(att.id)
+        if measured is not None and (measured.width or measured.problem or measured.format == "PDF"):
+            return measured.format, measured.width, measured.height
+    return None, att.width, att.height
 
 
 @evaluator("attachment_readable")
 def attachment_readable(ctx: Context, rule: Rule) -> None:
     """A file that cannot be decoded, or of a type the platform does not take, is refused."""
+    if not ctx.image_facts:  # nothing was read: nothing to say
+        return
     max_bytes = int(rule.params.get("max_bytes", 0))
     for i, att in enumerate(ctx.doc.attachments):
         facts = ctx.image_facts.get(att.id)
@@ -89,11 +97,12 @@ def attachment_readable(ctx: Context, rule: Rule) -> None:
 def attachment_resolution(ctx: Context, rule: Rule) -> None:
     """Photos too small to read are rejected as unclear (seed 004 §1.2 主办信息 5: 内容清晰)."""
     short_side = int(rule.params.get("min_short_side", 0))
+    measured = bool(ctx.image_facts)
     for i, att in enumerate(ctx.doc.attachments):
-        facts = _facts(ctx, att)
-        if facts.width and facts.height and min(facts.width, facts.height) < short_side:
-            ctx.finding(rule, f"attachments[{i}].file", file=att.file, width=facts.width,
-                        height=facts.height, min_short_side=short_side)
+        _, width, height = _size(ctx, att) if measured else (None, att.width, att.height)
+        if width and height and min(width, height) < short_side:
+            ctx.finding(rule, f"attachments[{i}].file", file=att.file, width=width,
+                        height=height, min_short_side=short_side)
 
 
 @evaluator("landscape_photos")
@@ -104,14 +113,14 @@ def landscape_photos(ctx: Context, rule: Rule) -> None:
     size is not known (neither given nor readable), which a person must then look at.
     """
     mode = rule.params.get("mode", "portrait")
+    measured = bool(ctx.image_facts)
     for i, att in enumerate(ctx.doc.attachments):
-        facts = _facts(ctx, att)
-        if facts.format == "PDF":
+        form, width, height = _size(ctx, att) if measured else (None, att.width, att.height)
+        if form == "PDF":
             continue
-        if facts.width and facts.height:
-            if mode == "portrait" and facts.width <= facts.height:
-                ctx.finding(rule, f"attachments[{i}].file", file=att.file or att.id,
-                            width=facts.width, height=facts.height)
+        if width and height:
+            if mode == "portrait" and width <= height:
+                ctx.finding(rule, f"attachments[{i}].file", file=att.file or att.id, width=width, height=height)
         elif mode == "unknown":
             ctx.finding(rule, f"attachments[{i}].file", file=att.file or att.id)
 

@@ -147,6 +147,20 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
     return [(".".join(str(p) for p in err["loc"]), err["msg"]) for err in exc.errors()]
 
 
+class Case:
+    """The rules in force for one (province, nature, program type, kind, day), in catalogue order, by id.
+
+    `plan` is for the engine: what it derives from `rules` once per case (the evaluator of each rule), kept
+    here so that it lives and dies with the catalogue it was derived from.
+    """
+
+    __slots__ = ("plan", "rules")
+
+    def __init__(self, rules: dict[str, Rule]) -> None:
+        self.rules = rules
+        self.plan: Any = None
+
+
 class Catalogue:
     """The rules in force, indexed by where they apply. Built once; `applicable()` is cached per case."""
 
@@ -154,7 +168,7 @@ class Catalogue:
         self.version = version
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.by_id: dict[str, Rule] = {r.id: r for r in rules}
-        self._cache: dict[tuple[str, str, str, str, dt.date], dict[str, Rule]] = {}
+        self._cache: dict[tuple[str, str, str, str, dt.date], Case] = {}
 
     @classmethod
     def from_mapping(
@@ -206,14 +220,18 @@ class Catalogue:
         self, province: str, nature: str, program_type: str, kind: str, day: dt.date
     ) -> dict[str, Rule]:
         """The rules in force for this case, by id, in catalogue order (cached: a batch repeats cases)."""
+        return self.case(province, nature, program_type, kind, day).rules
+
+    def case(self, province: str, nature: str, program_type: str, kind: str, day: dt.date) -> Case:
+        """`applicable()` with the engine's plan for it (cached: a batch repeats cases)."""
         key = (province, nature, program_type, kind, day)
         found = self._cache.get(key)
         if found is None:
-            found = {
+            found = Case({
                 r.id: r
                 for r in self.rules
                 if r.in_force(day) and r.scope.covers(province, nature, program_type, kind)
-            }
+            })
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[key] = found

@@ -11,7 +11,7 @@ from ..enums import AttachmentKind, Slot, SubjectNature, label
 from ..identifiers import check_person_id
 from ..policy import add_months
 from .catalogue import Rule
-from .context import Context, evaluator
+from .context import Context, evaluator, full, full_individual, full_organisation
 
 
 def is_legal_representative(person: Person, legal_rep: LegalRepresentative | None) -> bool:
@@ -101,7 +101,9 @@ def emergency_differs(ctx: Context, rule: Rule) -> None:
 @evaluator("phones_not_shared")
 def phones_not_shared(ctx: Context, rule: Rule) -> None:
     """Different people never share a mobile number (seed 001 §三(一)2 提示)."""
-    parties = list(ctx.parties())
+    parties = ctx.parties()
+    if len(parties) < 2:
+        return
     for i, a in enumerate(parties):
         for b in parties[i + 1:]:
             if _same_person(a.person, b.person):
@@ -112,14 +114,16 @@ def phones_not_shared(ctx: Context, rule: Rule) -> None:
 
 @evaluator("same_id_same_name")
 def same_id_same_name(ctx: Context, rule: Rule) -> None:
-    parties = list(ctx.parties())
+    parties = ctx.parties()
+    if len(parties) < 2:
+        return
     for i, a in enumerate(parties):
         for b in parties[i + 1:]:
             if _same_person(a.person, b.person) and a.person.name.strip() != b.person.name.strip():
                 ctx.finding(rule, f"{b.path}.name", role=b.role, other_role=a.role)
 
 
-@evaluator("individual_principal_is_self")
+@evaluator("individual_principal_is_self", applies=lambda case: case.individual)
 def individual_principal_is_self(ctx: Context, rule: Rule) -> None:
     """An individual's principals are the individual (seed 004 §1.2 主办单位负责人信息 2, 小程序负责人信息 2)."""
     if not ctx.is_individual:
@@ -133,7 +137,7 @@ def individual_principal_is_self(ctx: Context, rule: Rule) -> None:
             ctx.finding(rule, f"{party.path}.name", role=party.role, name=p.name, subject_name=subj.name)
 
 
-@evaluator("legal_rep_consistency")
+@evaluator("legal_rep_consistency", applies=full_organisation)
 def legal_rep_consistency(ctx: Context, rule: Rule) -> None:
     """A principal who says they are the legal representative must match the one on record."""
     if ctx.full is None or not ctx.is_organisation:
@@ -153,18 +157,24 @@ def legal_rep_consistency(ctx: Context, rule: Rule) -> None:
                         detail=f"声明为法定代表人，但与法定代表人“{lr.name}”的姓名或证件号不一致")
 
 
-@evaluator("face_verified")
+@evaluator("face_verified", applies=full)
 def face_verified(ctx: Context, rule: Rule) -> None:
-    pp = ctx.program_principal()
-    if pp is not None and not pp[1].face_verified:
-        ctx.finding(rule, f"{pp[0]}.face_verified", name=pp[1].name)
+    doc = ctx.full
+    if doc is None:
+        return
+    principal = doc.program.principal
+    if isinstance(principal, Person):
+        if not principal.face_verified:
+            ctx.finding(rule, "program.principal.face_verified", name=principal.name)
+    elif not doc.subject.principal.face_verified:  # same_as_subject_principal
+        ctx.finding(rule, "subject.principal.face_verified", name=doc.subject.principal.name)
 
 
 def _subject_principal_is_legal_rep(doc: FullFiling) -> bool:
     return is_legal_representative(doc.subject.principal, doc.subject.legal_representative)
 
 
-@evaluator("subject_principal_legal_rep")
+@evaluator("subject_principal_legal_rep", applies=full_organisation)
 def subject_principal_legal_rep(ctx: Context, rule: Rule) -> None:
     """The subject principal must be the certificate's legal representative (groups in seed 004 §1.2)."""
     if ctx.full is None or not ctx.is_organisation:
@@ -179,7 +189,7 @@ def _legal_rep_demanded(ctx: Context, check: str) -> bool:
     return any(r.check == check for r in ctx.rules.values())
 
 
-@evaluator("subject_principal_authorization")
+@evaluator("subject_principal_authorization", applies=full_organisation)
 def subject_principal_authorization(ctx: Context, rule: Rule) -> None:
     """Not the legal representative: allowed with an authorisation letter in 主体补充材料."""
     if ctx.full is None or not ctx.is_organisation or _subject_principal_is_legal_rep(ctx.full):
@@ -198,7 +208,7 @@ def _program_principal_is_legal_rep(ctx: Context) -> tuple[str, bool] | None:
     return pp[0], is_legal_representative(pp[1], ctx.full.subject.legal_representative)
 
 
-@evaluator("program_principal_authorization")
+@evaluator("program_principal_authorization", applies=full_organisation)
 def program_principal_authorization(ctx: Context, rule: Rule) -> None:
     """Mini-program principal other than the legal representative: letter in 小程序补充材料."""
     if not ctx.is_organisation:
@@ -214,7 +224,7 @@ def program_principal_authorization(ctx: Context, rule: Rule) -> None:
                 str(rule.params.get("slot", Slot.PROGRAM_SUPPLEMENTARY)), template=template)
 
 
-@evaluator("program_principal_not_legal_rep")
+@evaluator("program_principal_not_legal_rep", applies=full_organisation)
 def program_principal_not_legal_rep(ctx: Context, rule: Rule) -> None:
     """Tianjin: the mini-program principal is an employee other than the legal representative."""
     if not ctx.is_organisation:
@@ -224,7 +234,8 @@ def program_principal_not_legal_rep(ctx: Context, rule: Rule) -> None:
         ctx.finding(rule, "program.principal")
 
 
-@evaluator("program_principal_legal_rep")
+@evaluator("program_principal_legal_rep",
+           applies=lambda case: case.full and case.nature == SubjectNature.INDIVIDUAL_BUSINESS._value_)
 def program_principal_legal_rep(ctx: Context, rule: Rule) -> None:
     """Individual businesses (个体工商户): the mini-program principal must be the legal representative."""
     if ctx.nature is not SubjectNature.INDIVIDUAL_BUSINESS:
@@ -234,7 +245,7 @@ def program_principal_legal_rep(ctx: Context, rule: Rule) -> None:
         ctx.finding(rule, "program.principal")
 
 
-@evaluator("individual_emergency_contact")
+@evaluator("individual_emergency_contact", applies=full_individual)
 def individual_emergency_contact(ctx: Context, rule: Rule) -> None:
     """Guangdong and Hunan say who an individual's emergency contact must be; a person must judge it."""
     if ctx.full is None or not ctx.is_individual:

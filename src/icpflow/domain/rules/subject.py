@@ -7,18 +7,52 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from ..credit_code import check_uscc, uscc_authority
+from ..credit_code import check_uscc
 from ..document import LONG_TERM, Person
 from ..enums import AttachmentKind, OrgCertificateType, PersonIdType, Slot, label
 from ..identifiers import check_person_id, resident_id_area
 from ..policy import add_months
+from ..regions import AddressProblem, RegionTable
 from .catalogue import Rule
-from .context import Context, evaluator
+from .context import Context, evaluator, full_individual
 
-_GETTERS: dict[str, Callable[[Any], Any]] = {}
+
+class _RequiredPaths:
+    """A `required_fields` rule's paths, compiled once per rule object (rules are immutable)."""
+
+    __slots__ = ("all", "each", "without_program_principal")
+
+    def __init__(self, paths: list[str]) -> None:
+        #: (path, getter, through the program principal) for the path-by-path walk
+        self.each = tuple((path, attrgetter(path), path.startswith("program.principal.")) for path in paths)
+        # One getter for all paths, and one for those not through the program principal: a single call
+        # reads every value, unless some path does not exist in this document (then path by path).
+        self.all = _group_getter(paths)
+        self.without_program_principal = _group_getter(
+            [path for path in paths if not path.startswith("program.principal.")])
+
+
+def _group_getter(paths: list[str]) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None:
+    if len(paths) < 2:  # attrgetter of one path returns the value, not a tuple
+        return None
+    return tuple(paths), attrgetter(*paths)
+
+
+#: id(rule) -> (rule, its compiled paths); the rule is kept so that its id is not reused.
+_PATHS: dict[int, tuple[Rule, _RequiredPaths]] = {}
+
+
+def _required_paths(rule: Rule) -> _RequiredPaths:
+    found = _PATHS.get(id(rule))
+    if found is None or found[0] is not rule:
+        if len(_PATHS) > 256:  # catalogues rebuilt by operator overrides leave old rules behind
+            _PATHS.clear()
+        found = _PATHS[id(rule)] = (rule, _RequiredPaths(list(rule.params.get("paths", []))))
+    return found[1]
 
 
 @evaluator("required_fields")
@@ -29,21 +63,36 @@ def required_fields(ctx: Context, rule: Rule) -> None:
     it is `same_as_subject_principal`, the program's on a cancellation that names none.
     """
     shared_principal = ctx.full is not None and not isinstance(ctx.full.program.principal, Person)
-    for path in rule.params.get("paths", []):
-        if shared_principal and path.startswith("program.principal."):
-            continue
-        getter = _GETTERS.get(path)
-        if getter is None:
-            getter = _GETTERS[path] = attrgetter(path)
+    doc = ctx.doc
+    compiled = _required_paths(rule)
+    group = compiled.without_program_principal if shared_principal else compiled.all
+    if group is not None:
         try:
-            value = getter(ctx.doc)
+            values = group[1](doc)
+        except AttributeError:  # some path is not in this document: walk them one by one below
+            pass
+        else:
+            try:
+                if all(map(str.strip, values)):  # all text, none blank: the common case, in C
+                    return
+            except TypeError:  # a path names something other than text
+                pass
+            for path, value in zip(group[0], values, strict=True):
+                if isinstance(value, str) and not value.strip():
+                    ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
+            return
+    for path, getter, on_program_principal in compiled.each:
+        if shared_principal and on_program_principal:
+            continue
+        try:
+            value = getter(doc)
         except AttributeError:
             continue
         if isinstance(value, str) and not value.strip():
             ctx.finding(rule, path, field_label=str(rule.params.get("labels", {}).get(path, path)))
 
 
-@evaluator("province_known")
+@evaluator("province_known", applies=lambda case: not case.province)
 def province_known(ctx: Context, rule: Rule) -> None:
     if not ctx.province:
         ctx.finding(rule, "subject.address.province")
@@ -56,7 +105,7 @@ def certificate_number_format(ctx: Context, rule: Rule) -> None:
         return
     if isinstance(cert.type, PersonIdType):
         problem = check_person_id(cert.type, cert.number, ctx.regions, ctx.judged_on)
-    elif cert.type.value in rule.params.get("uscc_types", []):
+    elif cert.type._value_ in rule.params.get("uscc_types", []):
         problem = check_uscc(cert.number, ctx.regions)
     else:
         return
@@ -71,8 +120,10 @@ def uscc_authority_matches_nature(ctx: Context, rule: Rule) -> None:
     cert = ctx.doc.subject.certificate
     if not isinstance(cert.type, OrgCertificateType) or check_uscc(cert.number, ctx.regions) is not None:
         return
-    expected = rule.params.get("authorities", {}).get(ctx.nature.value)
-    authority = uscc_authority(cert.number)
+    expected = rule.params.get("authorities", {}).get(ctx.nature._value_)
+    if not expected:
+        return
+    authority = cert.number.strip()[0].upper()  # a valid code: `uscc_authority`, without checking it again
     if expected and authority and authority not in expected:
         ctx.finding(rule, "subject.nature", authority=authority, expected="、".join(expected),
                     nature=label(ctx.nature))
@@ -82,15 +133,16 @@ def uscc_authority_matches_nature(ctx: Context, rule: Rule) -> None:
 def certificate_matches_nature(ctx: Context, rule: Rule) -> None:
     cert = ctx.doc.subject.certificate
     if ctx.is_individual:
-        ok = isinstance(cert.type, PersonIdType)
+        if isinstance(cert.type, PersonIdType):
+            return
         allowed = [label(t) for t in PersonIdType]
     else:
-        allowed_codes = rule.params.get("allowed", {}).get(ctx.nature.value, [])
-        ok = cert.type.value in allowed_codes
+        allowed_codes = rule.params.get("allowed", {}).get(ctx.nature._value_, [])
+        if cert.type._value_ in allowed_codes:
+            return
         allowed = [label(t) for t in allowed_codes]
-    if not ok:
-        ctx.finding(rule, "subject.certificate.type", cert_type=label(cert.type),
-                    nature=label(ctx.nature), allowed="、".join(allowed))
+    ctx.finding(rule, "subject.certificate.type", cert_type=label(cert.type),
+                nature=label(ctx.nature), allowed="、".join(allowed))
 
 
 @evaluator("certificate_validity")
@@ -121,8 +173,13 @@ def address_region(ctx: Context, rule: Rule) -> None:
     addr = ctx.doc.subject.address
     if addr is None:
         return
-    for suffix, message, fix in ctx.regions.check_address(addr.province, addr.city, addr.district):
+    for suffix, message, fix in _address_problems(ctx.regions, addr.province, addr.city, addr.district):
         ctx.finding(rule, f"subject.address.{suffix}", detail=message, detail_fix=fix)
+
+
+@lru_cache(maxsize=4096)  # pure, and the codes of a batch's addresses repeat (some 3,200 counties in all)
+def _address_problems(regions: RegionTable, province: str, city: str, district: str) -> tuple[AddressProblem, ...]:
+    return tuple(regions.check_address(province, city, district))
 
 
 @evaluator("address_detail_repeats_region")
@@ -134,7 +191,7 @@ def address_detail_repeats_region(ctx: Context, rule: Rule) -> None:
         ctx.finding(rule, "subject.address.detail", detail=addr.detail)
 
 
-@evaluator("address_province_matches_certificate")
+@evaluator("address_province_matches_certificate", applies=lambda case: bool(case.province) and not case.individual)
 def address_province_matches_certificate(ctx: Context, rule: Rule) -> None:
     """Organisations are judged where their certificate was issued; the address should be there too."""
     addr = ctx.doc.subject.address
@@ -156,7 +213,7 @@ def address_pattern(ctx: Context, rule: Rule) -> None:
         ctx.finding(rule, "subject.address.detail", found=match.group(0))
 
 
-@evaluator("home_address")
+@evaluator("home_address", applies=lambda case: case.individual)
 def home_address(ctx: Context, rule: Rule) -> None:
     """Tianjin: an individual writes their home address down to the room (params.require: regex)."""
     addr = ctx.doc.subject.address
@@ -178,7 +235,7 @@ def _household_province(ctx: Context, person: Person) -> str | None:
     return None
 
 
-@evaluator("residence_proof")
+@evaluator("residence_proof", applies=lambda case: full_individual(case) and bool(case.province))
 def residence_proof(ctx: Context, rule: Rule) -> None:
     """Individuals filing outside their household province prove residence (seed 004 §1.2 附件 6)."""
     if ctx.full is None or not ctx.is_individual or not ctx.province:
