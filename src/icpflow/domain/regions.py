@@ -231,6 +231,14 @@ class RegionTable:
             raise KeyError(f"no mainland province for code {code!r}")
         return province
 
+    def province_label(self, code: str) -> str:
+        """The mainland province's name for any code in it; otherwise the region's own name (香港特别行政区)
+        or the code itself. Never raises: for messages about codes that may be outside the 31."""
+        province = self.province(code)
+        if province is not None:
+            return province.name
+        return self.name(code) or code
+
     def province_name(self, code: str) -> str:
         """浙江省 for any code in Zhejiang. KeyError outside the 31 mainland units."""
         return self._province_or_raise(code).name

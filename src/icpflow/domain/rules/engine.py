@@ -45,21 +45,26 @@ class Checker:
         subj = doc.subject
         cert = subj.certificate
         regions = self.regions
+        # Only the 31 mainland provinces have a bureau: an address or code in 香港/澳门/台湾 names none (the
+        # address check reports it), and the filing is judged as one whose province cannot be told.
         if not isinstance(cert.type, OrgCertificateType):  # an individual: where they live and write from
-            if subj.address is not None and regions.exists_any_year(subj.address.province):
+            if subj.address is not None and self._mainland(subj.address.province):
                 return regions.province_code(subj.address.province)
             return regions.province_from_text(cert.address) or ""
         if check_uscc(cert.number, regions) is None:
             # A valid code's characters 3–8 are its registration region (what `uscc_region` returns).
             region = cert.number.strip().upper()[2:8]
-            if region != "100000" and regions.exists_any_year(region[:2] + "0000"):
+            if region != "100000" and self._mainland(region[:2] + "0000"):
                 return region[:2] + "0000"
         from_text = regions.province_from_text(cert.address)
         if from_text:
             return from_text
-        if subj.address is not None and regions.exists_any_year(subj.address.province):
+        if subj.address is not None and self._mainland(subj.address.province):
             return regions.province_code(subj.address.province)
         return ""
+
+    def _mainland(self, code: str) -> bool:
+        return self.regions.exists_any_year(code) and self.regions.province(code) is not None
 
     def check(
         self,

@@ -199,7 +199,7 @@ def address_province_matches_certificate(ctx: Context, rule: Rule) -> None:
         return
     if ctx.regions.province_code(addr.province) != ctx.province:
         ctx.finding(rule, "subject.address.province",
-                    address_province=ctx.regions.province_name(addr.province) or addr.province)
+                    address_province=ctx.regions.province_label(addr.province))
 
 
 @evaluator("address_pattern")
@@ -245,4 +245,4 @@ def residence_proof(ctx: Context, rule: Rule) -> None:
         return
     detail = rule.params.get("materials", {}).get(ctx.province) or rule.params.get("default_materials", "")
     ctx.require(rule, AttachmentKind.RESIDENCE_PROOF, str(rule.params.get("slot", Slot.SUBJECT_SUPPLEMENTARY)),
-                home=ctx.regions.province_name(home), detail=detail)
+                home=ctx.regions.province_label(home), detail=detail)
