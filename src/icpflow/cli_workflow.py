@@ -24,6 +24,7 @@ from .adapters.db.rotation import SqlKeyRotationUnitOfWork
 from .adapters.notify.sms import read_simulated_sms
 from .bootstrap import Runtime, build_runtime, load_rejections
 from .config import Settings
+from .domain.calendar import BEIJING
 from .domain.errors import DomainError
 from .domain.model import Application
 from .domain.parsing import DocumentUnreadable
@@ -79,7 +80,7 @@ def _show(console: Console, app: Application, runtime: Runtime) -> None:
     console.print(f"  主办单位：{app.document.get('subject', {}).get('name', '')}  小程序：{program.get('name', '')}"
                   f"（{program.get('appid', '')}）  省份：{app.province} {simulated}")
     if app.due_at:
-        local = app.due_at.astimezone(filings.BEIJING)
+        local = app.due_at.astimezone(BEIJING)
         left = ""
         if app.state in (State.PLATFORM_REVIEW, State.BUREAU_REVIEW):
             days = runtime.workflow.calendar.working_days_between(runtime.workflow.clock.today(), local.date())
@@ -195,7 +196,7 @@ def show(application_id: str, history: Annotated[bool, typer.Option(help="显示
         raise _fail(exc) from None
     _show(console, app, runtime)
     for event in events:
-        console.print(f"  {event.at.astimezone(filings.BEIJING):%Y-%m-%d %H:%M}  {event.event}  "
+        console.print(f"  {event.at.astimezone(BEIJING):%Y-%m-%d %H:%M}  {event.event}  "
                       f"{event.from_state} → {event.to_state}  {event.actor}", style="dim")
 
 
@@ -331,7 +332,7 @@ def inbox(actor: Actor = "filer") -> None:
         messages = store.inbox_of(actor)
     console = _console()
     for message in messages:
-        console.print(f"[bold]{message.subject}[/bold]  {message.created_at.astimezone(filings.BEIJING):%m-%d %H:%M}")
+        console.print(f"[bold]{message.subject}[/bold]  {message.created_at.astimezone(BEIJING):%m-%d %H:%M}")
         console.print(f"  {message.body}")
     if not messages:
         console.print("没有站内信")
@@ -403,6 +404,6 @@ def face_command(application_id: str, actor: Actor = "filer",
         raise _fail(exc) from None
     mark = "（模拟）" if runtime.gateway.is_simulator else ""
     console.print(f"人脸核身{mark}：{FACE_LABELS[record.status]}  任务 {record.task_id}  有效期至 "
-                  f"{record.expires_at.astimezone(filings.BEIJING):%Y-%m-%d %H:%M}")
+                  f"{record.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}")
     if record.verify_url:
         console.print(f"  核验地址：{record.verify_url}")

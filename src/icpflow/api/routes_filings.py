@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter
 
 from ..domain.accounts import Principal
+from ..domain.calendar import BEIJING
 from ..domain.face import FACE_LABELS, FaceRecord
 from ..domain.model import Application
 from ..domain.parsing import parse_mapping
@@ -64,7 +65,7 @@ def filing_out(svc: Any, app: Application, *, document: bool, reveal: bool = Fal
     program = app.document.get("program") if isinstance(app.document.get("program"), dict) else {}
     remaining = None
     if app.due_at is not None and app.state in _LIVE:
-        local = app.due_at.astimezone(filings.BEIJING).date()
+        local = app.due_at.astimezone(BEIJING).date()
         remaining = max(0, wf.calendar.working_days_between(wf.clock.today(), local))
     situation = Situation(app.kind.is_cancellation, wf.policy.withdraw_allowed, app.sms_resends_left)
     body = None

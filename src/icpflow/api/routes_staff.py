@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ..bootstrap import load_rejections
+from ..domain.calendar import BEIJING
 from ..domain.regulator import BureauDecision
 from ..domain.rejections import ReviewStage, UnknownRejectionReason
 from ..domain.workflow import State
 from ..services import face, filings
-from ..services.filings import BEIJING
 from .deps import AuditorDep, OperatorDep, ReviewerDep, ServicesDep
 from .errors import ApiError
 from .routes_filings import face_out, filing_out

@@ -23,12 +23,14 @@ from fastapi.templating import Jinja2Templates
 
 from ..api.deps import SESSION_COOKIE, Services, check_access
 from ..api.errors import ApiError
+from ..bootstrap import load_rejections
 from ..domain.accounts import ROLE_LABELS, Principal, Role
 from ..domain.enums import label
 from ..domain.errors import DomainError
 from ..domain.face import FACE_LABELS
 from ..domain.model import Application
 from ..domain.parsing import DocumentUnreadable, parse_mapping
+from ..domain.rejections import UnknownRejectionReason
 from ..domain.workflow import STATE_LABELS, IllegalTransition, State
 from ..services import filings
 from ..services.precheck import check_document
@@ -70,6 +72,16 @@ class Session:
 def same_token(given: str, expected: str) -> bool:
     """Constant-time comparison of a posted token (any text a client sends, non-ASCII too) with ours."""
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def rejection_reasons(form: Mapping[str, str]) -> list[Any]:
+    """The catalogue reasons of a form's `reason[]` codes; an unknown code is a 422 naming it."""
+    codes: list[str] = json.loads(form.get("reason[]", "[]"))
+    catalogue = load_rejections()
+    try:
+        return [catalogue.reason(code) for code in codes]
+    except UnknownRejectionReason as exc:
+        raise ApiError(422, "unknown_reason", f"未知的驳回原因编号 {exc}") from None
 
 
 def services(request: Request) -> Services:

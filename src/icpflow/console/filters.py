@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..services.filings import BEIJING
+from ..domain.calendar import BEIJING
 
 _PROVINCE = re.compile(r"^\d{2}0000$")
 

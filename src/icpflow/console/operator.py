@@ -7,18 +7,15 @@ applications to count them.
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..api.errors import ApiError
 from ..api.routes_filings import filing_out
 from ..bootstrap import build_stats, load_rejections
 from ..domain.accounts import Role
 from ..domain.dashboard import StatsFilter
 from ..domain.regulator import BureauDecision
-from ..domain.rejections import ReviewStage, UnknownRejectionReason
+from ..domain.rejections import ReviewStage
 from ..domain.workflow import State
 from ..render import rule_dict
 from ..services import dashboard, face, filings
@@ -31,6 +28,7 @@ from .common import (
     message_of,
     page,
     posted_form,
+    rejection_reasons,
     services,
 )
 
@@ -113,12 +111,7 @@ async def bureau_decision(request: Request, application_id: str) -> Response:
     svc = services(request)
     try:
         approved = form.get("approved") == "yes"
-        codes: list[str] = json.loads(form.get("reason[]", "[]"))
-        catalogue = load_rejections()
-        try:
-            reasons = tuple(catalogue.reason(code) for code in codes)
-        except UnknownRejectionReason as exc:
-            raise ApiError(422, "unknown_reason", f"未知的驳回原因编号 {exc}") from None
+        reasons = tuple(rejection_reasons(form))
         decision = BureauDecision(approved, () if approved else reasons, form.get("number", "").strip() or None)
         filings.apply_bureau_decision(svc.runtime.workflow, application_id, decision, actor=session.who.account.id,
                                       expected_version=int(form.get("version", "-1")))

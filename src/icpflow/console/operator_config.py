@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..domain.accounts import Role
+from ..domain.calendar import BEIJING
 from ..domain.config import HOLIDAY_KIND_LABELS, SEVERITY_LABELS, ConfigChange, HolidayKind
 from ..domain.enums import FilingKind, ProgramType, Severity, SubjectNature, label
 from ..domain.regions import RegionTable
@@ -28,7 +29,6 @@ WEEKDAYS = "一二三四五六日"
 STATUS_LABELS = {"library": "日历库（chinese-calendar）已收录", "operator": "运营已声明完整录入",
                  "fallback": "未录入：按周一至周五估算"}
 KIND_OF_CHANGE = {"rule_override": "规则覆盖", "holiday": "节假日", "holiday_year": "年度完整声明"}
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 _FIELD_LABELS = {"enabled": "状态", "severity": "级别", "effective_from": "生效日期", "effective_to": "失效日期",
                  "message": "提示文字", "fix": "修改建议"}
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..api.errors import ApiError
 from ..api.routes_filings import filing_out
 from ..bootstrap import load_rejections
 from ..domain.accounts import Role
 from ..domain.model import Application
 from ..domain.parsing import DocumentUnreadable
 from ..domain.pii import mask_document
-from ..domain.rejections import ReviewStage, UnknownRejectionReason
+from ..domain.rejections import ReviewStage
 from ..domain.workflow import State
 from ..services import filings
 from .common import (
@@ -30,6 +28,7 @@ from .common import (
     message_of,
     page,
     posted_form,
+    rejection_reasons,
     report_of,
     services,
     sla,
@@ -86,13 +85,7 @@ async def review_decision(request: Request, application_id: str, decision: str) 
         if decision == "approve":
             filings.platform_approve(wf, application_id, reviewer=session.who.account.id, expected_version=version)
         else:
-            codes: list[str] = json.loads(form.get("reason[]", "[]"))
-            catalogue = load_rejections()
-            try:
-                chosen = [catalogue.reason(code) for code in codes]
-            except UnknownRejectionReason as exc:
-                raise ApiError(422, "unknown_reason", f"未知的驳回原因编号 {exc}") from None
-            filings.platform_reject(wf, application_id, chosen, reviewer=session.who.account.id,
+            filings.platform_reject(wf, application_id, rejection_reasons(form), reviewer=session.who.account.id,
                                     expected_version=version)
     except (ValueError, *ACTION_ERRORS) as exc:
         return go(f"/review/{application_id}", error=message_of(exc))

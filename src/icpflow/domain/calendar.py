@@ -38,6 +38,9 @@ from typing import Any, Literal
 
 import chinese_calendar
 
+#: China has one time zone and no daylight saving (since 1991): every "day" icpflow counts is a Beijing day.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
 YearStatus = Literal["library", "operator", "fallback"]
 
 #: The statutory holidays whose Gregorian dates are fixed (《全国年节及纪念日放假办法》 2024 revision, art. 2).

@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..domain.accounts import LOCK_FOR, MAX_FAILED_LOGINS, SESSION_LIFETIME, Account, Principal, Role
+from ..domain.calendar import BEIJING
 from ..domain.errors import DomainError, InvalidRequest
 from .ports import Clock
 
@@ -39,7 +40,7 @@ class LoginLocked(DomainError):
     code = "login_locked"
 
     def __init__(self, until: dt.datetime) -> None:
-        super().__init__(f"登录失败次数过多，请于 {until.astimezone(dt.timezone(dt.timedelta(hours=8))):%H:%M} 后重试",
+        super().__init__(f"登录失败次数过多，请于 {until.astimezone(BEIJING):%H:%M} 后重试",
                          until=until.isoformat())
 
 

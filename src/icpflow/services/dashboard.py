@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..domain.calendar import BEIJING
 from ..domain.dashboard import (
     BreachCount,
     OverdueFiling,
@@ -24,7 +25,6 @@ from ..domain.dashboard import (
     StatsFilter,
 )
 from ..domain.workflow import State
-from .filings import BEIJING
 from .ports import Clock
 
 #: the weekly breach chart shows this many weeks by default, and never more than MAX_WEEKS

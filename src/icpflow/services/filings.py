@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain.calendar import WorkingCalendar
+from ..domain.calendar import BEIJING, WorkingCalendar
 from ..domain.deadlines import DeadlinePolicy, bureau_review_due, platform_review_due, sms_expires_at
 from ..domain.enums import Verdict
 from ..domain.errors import (
@@ -79,8 +79,6 @@ class Workflow:
     probe: ImageProbe | None = None
 
 
-#: China has one time zone and no daylight saving: deadlines in working days are counted in Beijing time.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 def _now(wf: Workflow) -> dt.datetime:

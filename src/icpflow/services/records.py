@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.calendar import BEIJING
 from ..domain.errors import InvalidRequest
 from ..domain.filing_number import parse_filing_number
 from ..domain.model import Application, ApplicationKind, FilingRecord, RecordStatus, Subject
@@ -51,7 +52,7 @@ def _serial(store: Store, subject: Subject, now: dt.datetime, issued: str) -> st
     parsed = parse_filing_number(issued) if issued else None
     if parsed is not None:
         return parsed.serial
-    year = now.astimezone(dt.timezone(dt.timedelta(hours=8))).year
+    year = now.astimezone(BEIJING).year
     return f"{year}{store.next_serial(subject.province, year):06d}"  # 10 digits: year + sequence
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..calendar import BEIJING
 from ..document import LONG_TERM, SAME_AS_SUBJECT_PRINCIPAL
 from ..enums import (
     AttachmentKind,
@@ -73,7 +74,6 @@ _LANGUAGE_TAGS: Final[Mapping[str, str]] = {
     "蒙古文": "mn", "藏文": "bo", "维吾尔文": "ug", "朝鲜文": "ko", "彝文": "ii", "壮文": "za",
 }
 
-_CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # fixed +08:00: no DST in China since 1991
 _MS_THRESHOLD: Final = 100_000_000_000  # a timestamp above this is in milliseconds (year 5138 in seconds)
 
 
@@ -105,7 +105,7 @@ class _DyImporter(_Importer):
             number /= 1000
             self.warn(f"{where}：时间戳按毫秒换算")
         try:
-            day = dt.datetime.fromtimestamp(number, tz=_CHINA).date()
+            day = dt.datetime.fromtimestamp(number, tz=BEIJING).date()
         except (OverflowError, OSError, ValueError):
             day = None
         if day is None or not 1900 <= day.year <= 2200:
