@@ -18,7 +18,7 @@ from icpflow.domain.parsing import parse_mapping
 from icpflow.services import filings
 
 from ..api.conftest import Api, _build, filing_doc
-from ..domain.test_importers import wechat_enterprise_body
+from ..domain.importer_bodies import wechat_enterprise_body
 from .support import Client, created, filed
 
 USCC = filing_doc(1)["subject"]["certificate"]["number"]  # a valid code of a Hangzhou (330106) enterprise
