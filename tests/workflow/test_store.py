@@ -1,15 +1,22 @@
-"""The store on SQLite and PostgreSQL: versions, unique keys, counters, claims, times."""
+"""The store on SQLite and PostgreSQL: the migrations, versions, unique keys, counters, claims, times."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
 
-from icpflow.adapters.db.engine import alembic_config
+from icpflow.adapters.db import tables as t
+from icpflow.adapters.db.config_store import SqlConfigUnitOfWork
+from icpflow.adapters.db.engine import alembic_config, create_engine, upgrade
 from icpflow.adapters.db.store import SqlUnitOfWork
+from icpflow.domain.config import ConfigChange
 from icpflow.domain.errors import ConcurrentUpdate, NotFound
 from icpflow.domain.model import (
     Application,
@@ -21,7 +28,10 @@ from icpflow.domain.model import (
     Timer,
     TimerKind,
 )
+from icpflow.domain.policy_config import PolicyOverride
 from icpflow.testing import fixed_cipher
+
+from .conftest import PG_URL
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
@@ -42,6 +52,67 @@ def test_the_schema_matches_the_migrations(engine: Engine) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.check(config)  # raises when tables.py and the migrations disagree
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own, with no schema yet (the migrations are run by the test, up and down)."""
+    if request.param == "sqlite":
+        eng = create_engine(f"sqlite+pysqlite:///{tmp_path / 'migrations.db'}")
+        yield eng
+        eng.dispose()
+        return
+    request.getfixturevalue("postgres_url")  # skips (or fails under CI) when PostgreSQL is not reachable
+    schema = f"icpflow_migrations_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    eng = create_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def test_migration_0007_adds_the_policy_table_keeps_the_history_and_goes_back_down(empty_database: Engine) -> None:
+    engine = empty_database
+    upgrade(engine, "0006")
+    with engine.begin() as conn:  # configuration written before 0007
+        conn.execute(t.rule_overrides.insert().values(rule_id="field.email", enabled=False, note="旧", updated_by="op",
+                                                      updated_at=T0))
+        conn.execute(t.config_changes.insert().values(at=T0, account_id="op", kind="rule_override",
+                                                      target="field.email", action="set", before=None,
+                                                      after={"enabled": False}, note="旧"))
+    upgrade(engine)
+    uow = SqlConfigUnitOfWork(engine)
+    with uow() as store:
+        assert [o.rule_id for o in store.rule_overrides()] == ["field.email"]
+        assert store.policy_overrides() == []
+        for key, value in (("daily_quota", 5), ("withdraw_allowed", False), ("takedown_deadline", "2027-06-30"),
+                           ("takedown_deadline", None)):
+            store.put_policy_override(PolicyOverride(key, value, "", "op", T0))
+            store.record_change(ConfigChange("policy", key, "set", None, {key: value}, "", "op", T0))
+        store.commit()
+    with uow() as store:
+        assert {o.key: o.value for o in store.policy_overrides()} == {
+            "daily_quota": 5, "takedown_deadline": None, "withdraw_allowed": False}
+        assert store.version() == 5
+    _downgrade(engine, "0006")
+    assert "policy_overrides" not in sa.inspect(engine).get_table_names()
+    with uow() as store:
+        assert store.version() == 5  # the history is append-only: its policy rows stay, the version never drops
+    upgrade(engine)
+    with uow() as store:
+        assert store.policy_overrides() == [] and [o.rule_id for o in store.rule_overrides()] == ["field.email"]
 
 
 def test_saving_with_a_stale_version_is_a_conflict(engine: Engine) -> None:

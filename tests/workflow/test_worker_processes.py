@@ -4,9 +4,10 @@ effect (issue #3, acceptance test).
 Forty filings, half of them by a service provider with a webhook subscription, are created, submitted
 and platform-approved in this process; that leaves 320 outbox rows (in-site messages, e-mails, SMS,
 signed webhooks to a receiver on loopback, the MIIT SMS requests). Three real worker processes share
-the work. One of them is SIGKILLed while it is inside an item's transaction (seen in `pg_stat_activity`
-through its `application_name`); the filer verifies every SMS code; the simulated bureau decides within
-a second; a second worker is killed inside an item in the middle of that and a replacement started.
+the work. The first is SIGKILLed while it is inside an item's transaction (seen in `pg_stat_activity`
+through its `application_name`) and the two others take over; the filer verifies every SMS code; the
+simulated bureau decides within a second; a second worker is killed inside an item in the middle of
+that and a replacement started.
 When every filing is filed the workers are stopped with SIGTERM and the database is audited: every
 effect happened, and exactly once (webhooks, which leave the machine, at least once under one key)."""
 
@@ -101,6 +102,9 @@ class Workers:
             "ICPFLOW_SIMULATOR_APPROVE_RATIO": "1.0",
             "ICPFLOW_WEBHOOK_SECRET": SECRET,
             "ICPFLOW_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
+            # a few items per transaction (not 50): the 320 items take some 80 transactions, so a worker can
+            # be caught, and killed, inside one that holds several items, all of which must come back
+            "ICPFLOW_WORKER_BATCH": "4",
             "PYTHONUNBUFFERED": "1",
         })
         for variable in ("NO_PROXY", "no_proxy"):  # the webhook receiver is on loopback, never behind a proxy
@@ -258,18 +262,28 @@ def _run(engine: Engine, wf: Workflow, workers: Workers, webhook_url: str, deadl
         with engine.connect() as conn:
             return _count(conn, t.sms_inbox), _pending(conn)
 
-    # Phase 1: three workers send the SMS requests and notifications; one dies in the middle of an item.
-    for name in ("w0", "w1", "w2"):
-        workers.start(name)
-    _wait("the first SMS", lambda: counts()[0] > 0, deadline, workers)
+    # Phase 1: the SMS requests and notifications. w0 starts first, alone, so it is certain to hold work
+    # when it dies in the middle of an item (started together, the two others could finish all 320 items
+    # while w0 is still importing, and it was then never seen in one); w1 and w2 take over what it held.
+    workers.start("w0")
     run.first_kill_caught = _kill_in_an_item(engine, workers, "w0", min(deadline, time.monotonic() + 10))
     run.pending_after_first_kill = counts()[1]
+    for name in ("w1", "w2"):
+        workers.start(name)
     _wait("every SMS and notification of phase 1", lambda: counts() == (APPLICATIONS, 0), deadline, workers)
 
     # Phase 2: the filer verifies; the workers submit to the bureau and apply its decisions, and one of
-    # them dies in the middle of an item; a replacement joins.
-    _verify_all(wf, run.ids)
-    run.second_kill_caught = _kill_in_an_item(engine, workers, "w1", min(deadline, time.monotonic() + 10))
+    # them dies in the middle of an item; a replacement joins. The watch for w1 runs while the filer is
+    # still verifying, so there is work in flight to catch it in however fast the two workers are.
+    second_kill: list[bool] = []
+    watcher = threading.Thread(target=lambda: second_kill.append(
+        _kill_in_an_item(engine, workers, "w1", min(deadline, time.monotonic() + 10))))
+    watcher.start()
+    try:
+        _verify_all(wf, run.ids)
+    finally:
+        watcher.join()
+    run.second_kill_caught = second_kill == [True]
     workers.start("w3")
     # A worker stopped while Python is still importing it dies of SIGTERM's default action (exit -15) before
     # its handler exists; the replacement must be up before the others can finish the work without it.

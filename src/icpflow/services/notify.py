@@ -46,27 +46,29 @@ def _body(app: Application, before: State) -> str:
     return "\n".join(lines)
 
 
-def _enqueue(store: Store, key: str, channel: Channel, recipient: str, subject: str, body: str, now: dt.datetime,
-             application_id: str, payload: dict[str, Any] | None = None) -> None:
-    if not recipient:
-        return
-    store.add_outbox(OutboxItem(key, "notify", {
+def _notification(key: str, channel: Channel, recipient: str, subject: str, body: str, now: dt.datetime,
+                  application_id: str, payload: dict[str, Any] | None = None) -> OutboxItem:
+    return OutboxItem(key, "notify", {
         "channel": channel.value, "recipient": recipient, "subject": subject, "body": body,
         "application_id": application_id, "payload": payload or {},
-    }, now))
+    }, now)
 
 
 def notify_state_change(store: Store, app: Application, before: State, now: dt.datetime) -> None:
+    """The filer's in-site message, e-mail and SMS, and one event per webhook subscription: outbox rows
+    written together (one statement), in the transaction that changed the state."""
     subject = f"备案状态更新：{STATE_LABELS[app.state]}"
     body = _body(app, before)
     email, mobile = _contacts(app)
     base = f"notify:{app.id}:{app.version}"
-    _enqueue(store, f"{base}:inbox", Channel.INBOX, app.owner, subject, body, now, app.id)
-    _enqueue(store, f"{base}:email", Channel.EMAIL, email, subject, body, now, app.id)
-    _enqueue(store, f"{base}:sms", Channel.SMS, mobile, subject, body.split("\n")[0], now, app.id)
+    items = [_notification(f"{base}:{channel.value}", channel, recipient, subject, text, now, app.id)
+             for channel, recipient, text in ((Channel.INBOX, app.owner, body), (Channel.EMAIL, email, body),
+                                              (Channel.SMS, mobile, body.split("\n")[0]))
+             if recipient]
     event = webhook_event(app, before, now)
     for i, url in enumerate(store.webhooks_of(app.owner)):
-        _enqueue(store, f"{base}:webhook:{i}", Channel.WEBHOOK, url, subject, body, now, app.id, event)
+        items.append(_notification(f"{base}:webhook:{i}", Channel.WEBHOOK, url, subject, body, now, app.id, event))
+    store.add_outboxes(items)
 
 
 def webhook_event(app: Application, before: State, now: dt.datetime) -> dict[str, Any]:
@@ -90,6 +92,6 @@ def webhook_event(app: Application, before: State, now: dt.datetime) -> dict[str
 
 def alert_operators(store: Store, app: Application, what: str, now: dt.datetime) -> None:
     """An overdue review: every operator sees it in the operators' inbox."""
-    _enqueue(store, f"alert:{app.id}:{what}:{app.version}", Channel.INBOX, OPERATORS, f"超时提醒：{what}",
-             f"备案申请“{_program_name(app)}”（{app.id}）{what}，截止时间 {app.due_at:%Y-%m-%d %H:%M}。",
-             now, app.id)
+    store.add_outbox(_notification(
+        f"alert:{app.id}:{what}:{app.version}", Channel.INBOX, OPERATORS, f"超时提醒：{what}",
+        f"备案申请“{_program_name(app)}”（{app.id}）{what}，截止时间 {app.due_at:%Y-%m-%d %H:%M}。", now, app.id))

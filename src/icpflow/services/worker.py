@@ -1,7 +1,8 @@
 """The worker's use cases: fire due timers, perform outbox items, flag listed mini-programs for take-down.
 
-Each timer and each outbox item is handled in its own transaction that claims it (`FOR UPDATE SKIP
-LOCKED` on PostgreSQL, so several workers share the load) and records its effect together with "done".
+Each timer is handled in its own transaction, and outbox items in batches of one transaction each
+(`process_outbox`), that claims them (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share
+the load) and records their effect together with "done".
 A worker killed at any point leaves the item unclaimed and uncommitted: another worker does it again,
 and the effect counts once because every effect is keyed (outbox keys, inbox keys, SMS per attempt,
 state transitions guarded by the transition table and the timer's payload).
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import structlog
@@ -118,21 +120,39 @@ def _retire_timer(wf: Workflow, timer: Timer, error: str, now: dt.datetime) -> N
 
 # ----- the outbox --------------------------------------------------------------------------------------
 
+def _inbox_message(item: OutboxItem, now: dt.datetime) -> InboxMessage | None:
+    """The in-site message an outbox item stands for, or None when it is something else."""
+    payload = item.payload
+    if item.kind != "notify" or payload.get("channel") != Channel.INBOX.value:
+        return None
+    return InboxMessage(item.key, payload["recipient"], payload["subject"], payload["body"], now,
+                        payload.get("application_id", ""))
+
+
+def _deliver(item: OutboxItem, notifiers: Mapping[Channel, Notifier]) -> None:
+    """A notification through an outside channel (e-mail, SMS, webhook): no database write."""
+    payload = item.payload
+    notifier = notifiers.get(Channel(payload["channel"]))
+    if notifier is None:
+        return  # the channel is not configured on this platform: nothing to send
+    notifier.deliver(Notification(item.key, Channel(payload["channel"]), payload["recipient"], payload["subject"],
+                                  payload["body"], payload.get("payload", {})))
+
+
 def _perform(wf: Workflow, store: Store, item: OutboxItem, gateway: RegulatorGateway,
              notifiers: Mapping[Channel, Notifier], now: dt.datetime) -> None:
-    payload = item.payload
     if item.kind == "notify":
-        channel = Channel(payload["channel"])
-        if channel is Channel.INBOX:
-            store.add_inbox_message(InboxMessage(item.key, payload["recipient"], payload["subject"],
-                                                 payload["body"], now, payload.get("application_id", "")))
-            return
-        notifier = notifiers.get(channel)
-        if notifier is None:
-            return  # the channel is not configured on this platform: nothing to send
-        notifier.deliver(Notification(item.key, channel, payload["recipient"], payload["subject"],
-                                      payload["body"], payload.get("payload", {})))
+        message = _inbox_message(item, now)
+        if message is not None:
+            store.add_inbox_message(message)
+        else:
+            _deliver(item, notifiers)
         return
+    _call_regulator(store, item, gateway, now)
+
+
+def _call_regulator(store: Store, item: OutboxItem, gateway: RegulatorGateway, now: dt.datetime) -> None:
+    payload = item.payload
     app = store.get_application(payload["application_id"], lock=True)
     if payload.get("attempt") != app.sms_attempt:
         return  # a newer attempt superseded this call
@@ -167,60 +187,163 @@ def _principal_mobiles(document: dict[str, Any]) -> list[str]:
     return phones
 
 
+#: outbox items one worker transaction claims and records together, by default (`ICPFLOW_WORKER_BATCH`):
+#: every state change makes three or more notifications, and one transaction each cost the claim, the
+#: record and the commit (three round trips) per item
+OUTBOX_BATCH = 50
+
+
+def _settle(item: OutboxItem, error: tuple[str, bool] | None, now: dt.datetime) -> dt.datetime | None:
+    """Records the attempt on the item: done, or due again later (returned), or given up."""
+    if error is None:
+        item.done_at = now
+        item.last_error = ""
+        return None
+    reason, permanent = error
+    retry = None if permanent else next_attempt_at(item.attempts, now)
+    item.last_error = reason
+    if retry is None:
+        item.failed_at = now
+    else:
+        item.available_at = retry
+    return retry
+
+
+def _failed(item: OutboxItem, retry: dt.datetime | None) -> str:
+    structlog.get_logger("icpflow.worker").warning(
+        "发件箱投递失败" if retry is None else "发件箱投递失败，稍后重试", key=item.key, kind=item.kind,
+        attempts=item.attempts, error=item.last_error, retry_at=retry.isoformat() if retry else None)
+    return f"{item.key}: {item.last_error}"
+
+
+def _attempt(work: Callable[[], None]) -> tuple[str, bool] | None:
+    """Runs `work()`; a failure as (masked reason, permanent)."""
+    try:
+        work()
+    except DeliveryFailed as exc:
+        return mask_text(exc.reason), exc.permanent
+    except Exception as exc:
+        return mask_text(f"{type(exc).__name__}: {exc}"), False
+    return None
+
+
+def _process_batch(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier],
+                   size: int) -> tuple[int, list[str]] | None:
+    """Claims up to `size` due items and performs them in one transaction; None when none is due.
+
+    The order keeps what cannot be undone last: regulator calls first, each in a savepoint (a failure
+    rolls back that item's writes only), then the in-site messages in one statement, then the outside
+    deliveries (e-mail, SMS, webhooks: no database writes), then every item's attempt in one statement and
+    the commit. A database error before the outside deliveries leaves nothing delivered twice: the caller
+    does the batch again one item at a time. After them, only the final statement and the commit can
+    fail: those deliveries are made again, with the same key, as when a one-item transaction's commit fails.
+    """
+    now = wf.clock.now()
+    retries: list[tuple[OutboxItem, dt.datetime | None]] = []
+    with wf.uow() as store:
+        claimed = store.claim_outbox(now, size)
+        if not claimed:
+            return None
+        messages: list[InboxMessage] = []
+        outside: list[OutboxItem] = []
+        for item in claimed:
+            item.attempts += 1
+            if item.kind == "notify":
+                message = _inbox_message(item, now)
+                if message is None:
+                    outside.append(item)
+                else:
+                    messages.append(message)
+                    _settle(item, None, now)
+                continue
+
+            def call(item: OutboxItem = item) -> None:
+                with store.savepoint():
+                    _call_regulator(store, item, gateway, now)
+            if (error := _attempt(call)) is not None:
+                retries.append((item, _settle(item, error, now)))
+            else:
+                _settle(item, None, now)
+        store.add_inbox_messages(messages)
+        for item in outside:
+            if (error := _attempt(partial(_deliver, item, notifiers))) is not None:
+                retries.append((item, _settle(item, error, now)))
+            else:
+                _settle(item, None, now)
+        store.finish_outboxes(claimed)
+        store.commit()
+    return len(claimed) - len(retries), [_failed(item, retry) for item, retry in retries]
+
+
+def _process_one(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier]
+                 ) -> tuple[int, list[str]] | None:
+    """Claims one due item and performs it in a transaction of its own; None when none is due. An
+    unexpected error rolls back whatever the item wrote and counts as a failed attempt, recorded in a
+    transaction of its own."""
+    now = wf.clock.now()
+    with wf.uow() as store:
+        claimed = store.claim_outbox(now, 1)
+        if not claimed:
+            return None
+        item = claimed[0]
+        item.attempts += 1
+        error = _attempt(lambda: _perform(wf, store, item, gateway, notifiers, now))
+        if error is None:
+            _settle(item, None, now)
+            store.finish_outbox(item)
+            store.commit()
+            return 1, []
+    retry = _settle(item, error, now)
+    with wf.uow() as store:
+        store.finish_outbox(item)
+        store.commit()
+    return 0, [_failed(item, retry)]
+
+
 def process_outbox(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier], *,
-                   limit: int = 200) -> tuple[int, list[str]]:
-    """Perform up to `limit` due outbox items, one transaction each. Returns (done, failure messages).
+                   limit: int = 200, batch: int = OUTBOX_BATCH) -> tuple[int, list[str]]:
+    """Perform up to `limit` due outbox items, `batch` per transaction. Returns (done, failure messages).
 
     A failed delivery is retried with backoff (`next_attempt_at`) and given up after MAX_ATTEMPTS; a
-    permanent one is given up at once. An unexpected error rolls back whatever the item wrote and counts
-    as a failed attempt, recorded in a transaction of its own.
+    permanent one is given up at once. When a batch's transaction fails as a whole (an item's in-site
+    message cannot be stored, say), it is rolled back and its items are done again one per transaction,
+    so one bad item never holds up the others.
     """
     done = 0
     failures: list[str] = []
-    while done + len(failures) < limit:
-        now = wf.clock.now()
-        error: tuple[str, bool] | None = None
-        with wf.uow() as store:
-            claimed = store.claim_outbox(now, 1)
-            if not claimed:
-                break
-            item = claimed[0]
-            item.attempts += 1
-            try:
-                _perform(wf, store, item, gateway, notifiers, now)
-            except DeliveryFailed as exc:
-                error = (mask_text(exc.reason), exc.permanent)
-            except Exception as exc:  # rolled back on leaving the block
-                error = (mask_text(f"{type(exc).__name__}: {exc}"), False)
-            if error is None:
-                item.done_at = now
-                item.last_error = ""
-                store.finish_outbox(item)
-                store.commit()
-                done += 1
-                continue
-        reason, permanent = error
-        retry = None if permanent else next_attempt_at(item.attempts, now)
-        item.last_error = reason
-        if retry is None:
-            item.failed_at = now
-        else:
-            item.available_at = retry
-        with wf.uow() as store:
-            store.finish_outbox(item)
-            store.commit()
-        structlog.get_logger("icpflow.worker").warning(
-            "发件箱投递失败" if retry is None else "发件箱投递失败，稍后重试", key=item.key, kind=item.kind,
-            attempts=item.attempts, error=reason, retry_at=retry.isoformat() if retry else None)
-        failures.append(f"{item.key}: {reason}")
+    while (left := limit - done - len(failures)) > 0:
+        size = min(batch, left)
+        try:
+            outcome = _process_batch(wf, gateway, notifiers, size)
+        except Exception as exc:  # rolled back: nothing of the batch was recorded
+            structlog.get_logger("icpflow.worker").warning(
+                "发件箱批量处理失败，逐条重做", error=mask_text(f"{type(exc).__name__}: {exc}"), items=size)
+            outcome = _process_singly(wf, gateway, notifiers, size)
+        if outcome is None:
+            break
+        done += outcome[0]
+        failures += outcome[1]
     return done, failures
 
 
-def sweep(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier]) -> SweepResult:
+def _process_singly(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier],
+                    size: int) -> tuple[int, list[str]] | None:
+    done, failures = 0, list[str]()
+    for _ in range(size):
+        outcome = _process_one(wf, gateway, notifiers)
+        if outcome is None:
+            return (done, failures) if done or failures else None
+        done += outcome[0]
+        failures += outcome[1]
+    return done, failures
+
+
+def sweep(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, Notifier], *,
+          batch: int = OUTBOX_BATCH) -> SweepResult:
     """One pass of the worker: timers first (they write outbox rows), then the outbox."""
     result = SweepResult()
     result.timers = fire_due_timers(wf)
-    result.outbox, result.failures = process_outbox(wf, gateway, notifiers)
+    result.outbox, result.failures = process_outbox(wf, gateway, notifiers, batch=batch)
     return result
 
 
@@ -229,13 +352,14 @@ def sweep(wf: Workflow, gateway: RegulatorGateway, notifiers: Mapping[Channel, N
 def flag_takedowns(wf: Workflow, *, limit: int = 1000) -> int:
     """Listed (存量) mini-programs still without a number: notices before the platform's deadline, a
     take-down flag (下线处理) after it (seed 000 §备案前: 逾期未完成备案，平台将…进行下线处理)."""
-    deadline = wf.policy.takedown_deadline
+    policy = wf.policy.in_force()  # the deadline and the notice period of one version
+    deadline = policy.takedown_deadline
     if deadline is None:
         return 0
     now = wf.clock.now()
     today = wf.clock.today()
     days_left = (deadline - today).days
-    if days_left > wf.policy.takedown_notice_days:
+    if days_left > policy.takedown_notice_days:
         return 0
     count = 0
     with wf.uow() as store:

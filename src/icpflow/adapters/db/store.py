@@ -388,10 +388,13 @@ class SqlStore:
         self.conn.execute(_MARK_TIMER_FIRED, {"where_id": timer_id, "now": now})
 
     # ----- outbox --------------------------------------------------------------------------------
+    def _outbox_values(self, item: OutboxItem) -> dict[str, Any]:
+        return {"key": item.key, "kind": item.kind, "payload": self._seal_payload(item.kind, item.payload),
+                "available_at": item.available_at, "attempts": item.attempts, "last_error": item.last_error}
+
     def add_outbox(self, item: OutboxItem) -> bool:
         """Adds the item unless one with its key exists (idempotent); True when added."""
-        values = {"key": item.key, "kind": item.kind, "payload": self._seal_payload(item.kind, item.payload),
-                  "available_at": item.available_at, "attempts": item.attempts, "last_error": item.last_error}
+        values = self._outbox_values(item)
         if self._insert_outbox_new is not None:
             return self.conn.execute(self._insert_outbox_new, values).rowcount == 1
         if self.conn.execute(_OUTBOX_KEY_EXISTS, {"key": item.key}).first() is not None:
@@ -407,15 +410,51 @@ class SqlStore:
                            last_error=r["last_error"])
                 for r in self.conn.execute(stmt, {"now": now, "limit": limit}).mappings()]
 
+    def add_outboxes(self, items: Sequence[OutboxItem]) -> None:
+        """Adds each item unless one with its key exists, in one statement (one round trip for the
+        notifications of a state change, instead of one per channel)."""
+        if not items:
+            return
+        if self._insert_outbox_new is None:
+            for item in items:
+                self.add_outbox(item)
+            return
+        self.conn.execute(self._insert_outbox_new, [self._outbox_values(item) for item in items])
+
     def finish_outbox(self, item: OutboxItem) -> None:
-        self.conn.execute(_FINISH_OUTBOX, {
-            "where_id": item.id, "attempts": item.attempts, "available_at": item.available_at,
-            "done_at": item.done_at, "failed_at": item.failed_at, "last_error": item.last_error[:2000]})
+        self.finish_outboxes([item])
+
+    def finish_outboxes(self, items: Sequence[OutboxItem]) -> None:
+        """Records each item's attempt (done, failed or due again), in one statement."""
+        if items:
+            self.conn.execute(_FINISH_OUTBOX, [{
+                "where_id": item.id, "attempts": item.attempts, "available_at": item.available_at,
+                "done_at": item.done_at, "failed_at": item.failed_at, "last_error": item.last_error[:2000]}
+                for item in items])
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an error inside rolls back only what the block wrote, and is re-raised."""
+        with self.conn.begin_nested():
+            yield
 
     # ----- messages ------------------------------------------------------------------------------
+    @staticmethod
+    def _inbox_values(message: InboxMessage) -> dict[str, Any]:
+        return {"key": message.key, "recipient": message.recipient, "application_id": message.application_id,
+                "subject": message.subject, "body": message.body, "created_at": message.created_at}
+
+    def add_inbox_messages(self, messages: Sequence[InboxMessage]) -> None:
+        """Adds each message unless one with its key exists, in one statement (the worker's batches)."""
+        stmt = _INSERT_INBOX_NEW.get(self.conn.dialect.name)
+        if stmt is None:
+            for message in messages:
+                self.add_inbox_message(message)
+        elif messages:
+            self.conn.execute(stmt, [self._inbox_values(message) for message in messages])
+
     def add_inbox_message(self, message: InboxMessage) -> bool:
-        values = {"key": message.key, "recipient": message.recipient, "application_id": message.application_id,
-                  "subject": message.subject, "body": message.body, "created_at": message.created_at}
+        values = self._inbox_values(message)
         stmt = _INSERT_INBOX_NEW.get(self.conn.dialect.name)
         if stmt is not None:
             return self.conn.execute(stmt, values).rowcount == 1
