@@ -52,3 +52,29 @@ def test_holidays_are_added_imported_for_a_whole_year_and_removed(tmp_path: Path
     assert "已删除" in _run("operator", "holidays", "remove", "2027-03-06")
     assert "找不到" in _run("operator", "holidays", "remove", "2027-03-06", code=1)
     assert "撤销" in _run("operator", "holidays", "complete", "2027", "--withdraw")
+
+
+def test_an_operator_sets_shows_and_resets_a_policy_key() -> None:
+    shown = _run("operator", "policy", "show")
+    assert "daily_quota" in shown and "存量小程序每日提交配额" in shown and "不限" in shown and "部署值" in shown
+    assert "已设置" in _run("operator", "policy", "set", "daily_quota", "50", "--note", "双十一限流")
+    assert "已设置" in _run("operator", "policy", "set", "withdraw_allowed", "否")
+    assert "已设置" in _run("operator", "policy", "set", "takedown_deadline", "2027-06-30")
+    shown = _run("operator", "policy", "show")
+    assert "50 件" in shown and "运营设置（双十一限流）" in shown and "2027-06-30" in shown
+    assert "已恢复" in _run("operator", "policy", "reset", "daily_quota")
+    assert "50 件" not in _run("operator", "policy", "show")
+    assert "运营设置" in _run("operator", "policy", "reset", "daily_quota", code=1)  # nothing left to reset
+
+
+def test_a_bad_policy_key_or_value_exits_2_with_the_field_and_the_allowed_range() -> None:
+    unknown = _run("operator", "policy", "set", "colour", "red", code=2)
+    assert "没有名为“colour”的策略项" in unknown and "daily_quota" in unknown
+    assert "没有名为“colour”的策略项" in _run("operator", "policy", "reset", "colour", code=2)
+    out_of_range = _run("operator", "policy", "set", "platform_review_days", "30", code=2)
+    assert "平台初审期限" in out_of_range and "1–3" in out_of_range
+    assert "0–23" in _run("operator", "policy", "set", "quota_refresh_hour", "abc", code=2)
+    assert "YYYY-MM-DD" in _run("operator", "policy", "set", "takedown_deadline", "2027-02-30", code=2)
+    assert "true" in _run("operator", "policy", "set", "withdraw_allowed", "maybe", code=2)
+    assert "Traceback" not in _run("operator", "policy", "set", "daily_quota", "-5", code=2)
+    assert "运营设置" not in _run("operator", "policy", "show")  # nothing was saved

@@ -1,8 +1,10 @@
-"""`icpflow operator rules …` and `icpflow operator holidays …`: the operator's configuration from the
-command line — the same use cases as the console and the API (services/config.py), audited alike.
+"""`icpflow operator rules …`, `icpflow operator holidays …` and `icpflow operator policy …`: the operator's
+configuration from the command line — the same use cases as the console and the API (services/config.py,
+services/policy_config.py), audited alike.
 
 A change applies at once in this command and within ICPFLOW_CONFIG_REFRESH_SECONDS in running servers
-and workers. Domain errors become a red line and exit code 1.
+and workers. Domain errors become a red line and exit code 1; input that cannot be right (an unknown policy
+key, a value out of range) a red line and exit code 2.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ from rich.table import Table
 
 from .bootstrap import Runtime, build_accounts
 from .cli_workflow import _fail, _runtime
-from .domain.config import HOLIDAY_KIND_LABELS, SEVERITY_LABELS, HolidayKind
+from .domain.config import HOLIDAY_KIND_LABELS, SEVERITY_LABELS, ConfigProblem, HolidayKind
 from .domain.enums import Severity
-from .domain.errors import DomainError
-from .services import config
+from .domain.errors import DomainError, InvalidRequest
+from .domain.policy_config import KEYS, show, unknown_key, value_from_text
+from .services import config, policy_config
 
-operator_app = typer.Typer(help="运营配置：规则覆盖与节假日表（保存在数据库，所有进程自动生效）。",
+operator_app = typer.Typer(help="运营配置：规则覆盖、节假日表与平台策略（保存在数据库，所有进程自动生效）。",
                            no_args_is_help=True)
 rules_app = typer.Typer(help="规则覆盖：停用/启用、级别、生效日期。", no_args_is_help=True)
 holidays_app = typer.Typer(help="节假日表：放假日、调休上班日、整年声明。", no_args_is_help=True)
+policy_app = typer.Typer(help="平台策略：证件有效期、撤回、每日配额、审核期限等（运营设置覆盖部署值）。",
+                         no_args_is_help=True)
 operator_app.add_typer(rules_app, name="rules")
 operator_app.add_typer(holidays_app, name="holidays")
+operator_app.add_typer(policy_app, name="policy")
 
 Operator = Annotated[str, typer.Option("--operator", help="运营人员账号（用户名）")]
 Note = Annotated[str, typer.Option("--note", help="原因或依据（记入审计日志）")]
@@ -187,3 +193,77 @@ def holidays_complete(
     except DomainError as exc:
         raise _fail(exc) from None
     _console().print(f"已撤销 {year} 年的完整录入声明" if withdraw else f"{year} 年已声明完整录入")
+
+
+# ----- the platform policy -------------------------------------------------------------------------------
+
+def _bad_input(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(f"[red]{message}[/red]")
+    return typer.Exit(2)
+
+
+def _known(key: str) -> str:
+    if key not in KEYS:
+        raise _bad_input(unknown_key(key))
+    return key
+
+
+@policy_app.command("show")
+def policy_show() -> None:
+    """列出每一项的生效值、部署值，以及是否由运营设置。"""
+    runtime = _runtime()
+    table = Table(title="平台策略", expand=True)
+    for column in ("策略项", "名称", "生效值", "部署值", "来源", "允许"):
+        table.add_column(column)
+    for item in policy_config.policy_items(runtime.config):
+        source = "部署值"
+        if item.override is not None:
+            source = f"运营设置（{item.override.note}）" if item.override.note else "运营设置"
+        table.add_row(item.key, item.spec.label, show(item.key, item.value), show(item.key, item.deployed), source,
+                      item.spec.allowed)
+    _console().print(table)
+
+
+@policy_app.command("set")
+def policy_set(
+    key: Annotated[str, typer.Argument(help="策略项，如 daily_quota（见 show）")],
+    value: Annotated[str, typer.Argument(help="整数、true/false（是/否）或 YYYY-MM-DD；下架截止日期可写 null（不设）")],
+    note: Note = "",
+    operator: Operator = "operator",
+) -> None:
+    """设置一项平台策略（替换部署值；其他项不变）。"""
+    spec = KEYS[_known(key)]
+    try:
+        parsed = value_from_text(key, value)
+    except ConfigProblem as exc:
+        raise _bad_input("；".join(message for _, message in exc.problems)) from None
+    runtime = _runtime()
+    try:
+        items = policy_config.set_policy(runtime.config, {key: value}, actor=_actor(runtime, operator), note=note,
+                                         text=True)
+    except InvalidRequest as exc:
+        raise _bad_input(exc.message) from None
+    except DomainError as exc:
+        raise _fail(exc) from None
+    item = next(i for i in items if i.key == key)
+    _console().print(f"已设置 {spec.label}（{key}）：{show(key, parsed)}（部署值 {show(key, item.deployed)}）。"
+                     f"运行中的服务和后台任务在 {int(runtime.settings.config_refresh_seconds)} 秒内生效")
+
+
+@policy_app.command("reset")
+def policy_reset(
+    key: Annotated[str, typer.Argument(help="策略项，如 daily_quota")],
+    note: Note = "",
+    operator: Operator = "operator",
+) -> None:
+    """删除一项的运营设置，恢复部署值。"""
+    spec = KEYS[_known(key)]
+    runtime = _runtime()
+    try:
+        items = policy_config.reset_policy(runtime.config, key, actor=_actor(runtime, operator), note=note)
+    except InvalidRequest as exc:
+        raise _bad_input(exc.message) from None
+    except DomainError as exc:
+        raise _fail(exc) from None
+    item = next(i for i in items if i.key == key)
+    _console().print(f"已恢复 {spec.label}（{key}）的部署值：{show(key, item.value)}")

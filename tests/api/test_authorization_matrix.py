@@ -55,6 +55,8 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     ("POST", "/operator/filings/{id}/sms-verified", {"operator"}, False, "version"),
     ("POST", "/operator/filings/{id}/bureau-decision", {"operator"}, False, {"version": 1, "approved": True}),
     ("GET", "/operator/policy", {"operator"}, False, None),
+    ("PUT", "/operator/policy", {"operator"}, False, {"daily_quota": 0, "note": "矩阵"}),
+    ("DELETE", "/operator/policy/{key}", {"operator"}, False, None),
     ("GET", "/operator/rules", {"operator", "auditor"}, False, None),
     ("PUT", "/operator/rules/{rule_id}/override", {"operator"}, False, {"severity": "info", "note": "矩阵"}),
     ("DELETE", "/operator/rules/{rule_id}/override", {"operator"}, False, None),
@@ -70,7 +72,7 @@ ENDPOINTS: list[tuple[str, str, set[str], bool, Any]] = [
     # the uploader, or staff who may see personal information (an ID photo is; auditors see masked data only)
     ("GET", "/attachments/{attachment_id}", TENANTS | STAFF_REVIEW, True, None),
 ]
-PUBLIC = {("POST", "/auth/login"), ("GET", "/public/lookup"), ("GET", "/healthz")}
+PUBLIC = {("POST", "/auth/login"), ("GET", "/public/lookup"), ("GET", "/healthz"), ("GET", "/readyz")}
 #: the rule the operator-configuration lines override (a warning the matrix's filings never trigger)
 CONFIG_RULE = "field.description_length"
 USERS = ["filer-a", "filer-b", "provider", "reviewer", "operator", "auditor"]
@@ -121,11 +123,12 @@ def test_access_is_granted_exactly_to_the_roles_and_tenants_it_belongs_to(
     url = V1 + path.replace("{id}", created["id"]).replace("{appid}", created["appid"]).replace(
         "{template}.{fmt}", "subject_principal_authorization.pdf").replace("{platform}", "wechat").replace(
         "{section}", "program").replace("{rule_id}", CONFIG_RULE).replace("{date}", "2027-06-01").replace(
-        "{year}", "2028")
+        "{year}", "2028").replace("{key}", "daily_quota")
     if method == "DELETE":  # something for an operator to delete (their answer must not be a 404)
         operator = api.users["operator"]
         operator.put(f"{V1}/operator/rules/{CONFIG_RULE}/override", json={"severity": "info", "note": "矩阵"})
         operator.post(f"{V1}/operator/holidays", json={"date": "2027-06-01", "kind": "holiday", "name": "矩阵"})
+        operator.put(f"{V1}/operator/policy", json={"daily_quota": 0, "note": "矩阵"})
     if "{attachment_id}" in url:  # a file only filer-a uploaded (the same bytes by another make it theirs too)
         pdf = b"%PDF-1.7\n% filer-a only\n%%EOF\n"
         upload = owner.post(f"{V1}/attachments", files={"file": ("a.pdf", pdf, "application/pdf")})

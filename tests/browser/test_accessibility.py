@@ -128,6 +128,7 @@ PAGES: list[tuple[str, str | None, Callable[[Console], str]]] = [
     ("notifications-operator", "demo-operator", lambda c: "/notifications"),
     ("operator", "demo-operator", lambda c: "/operator"),
     ("operator-filtered", "demo-operator", lambda c: "/operator?province=330000&from=2026-01-01&to=2026-12-31"),
+    ("operator-policy", "demo-operator", lambda c: "/operator/policy"),
     ("operator-rules", "demo-operator", lambda c: "/operator/rules"),
     ("operator-holidays", "demo-operator", lambda c: "/operator/holidays"),
     ("operator-simulator", "demo-operator", lambda c: "/operator/simulator"),

@@ -1,5 +1,6 @@
-"""The operator's configuration (运营配置): rule overrides and the holiday table, stored in the database,
-applied on top of the files in every process (services/config.py). Operators change it; auditors read it.
+"""The operator's configuration (运营配置): rule overrides, the holiday table and the platform policy, stored
+in the database, applied on top of the files and the deployment settings in every process
+(services/config.py, services/policy_config.py). Operators change it; auditors read the rules and holidays.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.config import MAX_NAME, MAX_TEXT, HolidayEntry, HolidayKind, RuleOverride
 from ..domain.enums import Severity
+from ..domain.policy_config import KEYS
 from ..render import rule_dict
-from ..services import config
-from .deps import AuditorDep, OperatorDep, ServicesDep
+from ..services import config, policy_config
+from .deps import AuditorDep, OperatorDep, Services, ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["operator-config"])
 
 RuleId = Annotated[str, Path(max_length=100, description="规则编号，如 province.guangdong.filing_commitment")]
 Year = Annotated[int, Path(ge=2000, le=2099, description="年份")]
+PolicyKeyPath = Annotated[str, Path(max_length=50, description="策略项，如 daily_quota")]
 
 
 class _In(BaseModel):
@@ -51,6 +54,29 @@ class HolidayYearIn(_In):
     entries: list[HolidayIn] | None = Field(default=None, max_length=200,
                                             description="给出时替换该年全部运营录入的条目")
     note: str = Field(default="", max_length=MAX_TEXT, description="依据，如国务院办公厅通知文号")
+
+
+def _policy_field(key: str) -> Any:
+    spec = KEYS[key]
+    return Field(default=None, description=f"{spec.label}：{spec.allowed}")
+
+
+class PolicyIn(BaseModel):
+    """The keys to set (any subset); the others keep their values. Values are checked strictly (`3`, not
+    `"3"`): an unknown key or a value out of range is a 422 naming it, and nothing is saved."""
+
+    model_config = ConfigDict(extra="allow")
+
+    note: Any = Field(default="", description=f"原因或依据（记入审计日志，不超过 {MAX_TEXT} 个字符）")
+    certificate_validity_months: Any = _policy_field("certificate_validity_months")
+    letter_max_age_months: Any = _policy_field("letter_max_age_months")
+    withdraw_allowed: Any = _policy_field("withdraw_allowed")
+    daily_quota: Any = _policy_field("daily_quota")
+    quota_refresh_hour: Any = _policy_field("quota_refresh_hour")
+    takedown_deadline: Any = _policy_field("takedown_deadline")
+    takedown_notice_days: Any = _policy_field("takedown_notice_days")
+    platform_review_days: Any = _policy_field("platform_review_days")
+    bureau_review_days: Any = _policy_field("bureau_review_days")
 
 
 class HolidayOut(BaseModel):
@@ -156,3 +182,37 @@ def put_year(year: Year, body: HolidayYearIn, svc: ServicesDep, who: OperatorDep
         config.set_holidays(cfg, [(e.date, e.kind, e.name) for e in body.entries], actor=who.account.id,
                             note=body.note, year=year, complete=body.complete)
     return next(_year_out(v) for v in config.holiday_years(cfg, [year]) if v.year == year)
+
+
+# ----- the platform policy -----------------------------------------------------------------------------
+
+def _policy_out(svc: Services, items: list[policy_config.PolicyItem]) -> dict[str, Any]:
+    """Per key: the value in force, the deployment value, whether overridden (`keys`); the values in force
+    also flat at the top, as before the policy was editable; and the regulator side and calendar warnings."""
+    runtime = svc.runtime
+    out = [policy_config.item_dict(item) for item in items]
+    return {
+        "keys": {item["key"]: item for item in out},
+        **{item["key"]: item["value"] for item in out},
+        "regulator": runtime.gateway.name, "simulated": runtime.gateway.is_simulator,
+        "calendar_warnings": runtime.workflow.calendar.warnings(),
+    }
+
+
+@router.get("/operator/policy", summary="平台策略与期限（每项的生效值、部署值和是否由运营设置）")
+def policy(svc: ServicesDep, who: OperatorDep) -> dict[str, Any]:
+    return _policy_out(svc, policy_config.policy_items(svc.runtime.config))
+
+
+@router.put("/operator/policy", summary="设置平台策略的若干项（立即生效，其他进程在刷新间隔内生效）")
+def put_policy(body: PolicyIn, svc: ServicesDep, who: OperatorDep) -> dict[str, Any]:
+    values = body.model_dump(exclude_unset=True)
+    note = values.pop("note", "")
+    items = policy_config.set_policy(svc.runtime.config, values, actor=who.account.id, note=note)
+    return _policy_out(svc, items)
+
+
+@router.delete("/operator/policy/{key}", summary="删除某项的运营设置（恢复部署值）")
+def delete_policy(key: PolicyKeyPath, svc: ServicesDep, who: OperatorDep,
+                  note: Annotated[str, Query(max_length=MAX_TEXT, description="原因")] = "") -> dict[str, Any]:
+    return _policy_out(svc, policy_config.reset_policy(svc.runtime.config, key, actor=who.account.id, note=note))

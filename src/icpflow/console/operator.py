@@ -1,5 +1,6 @@
-"""The operator's console page: the dashboard (运营看板), policy, the rule catalogue, and the regulator's
-outcomes an operator records by hand (SMS verification, face verification, the bureau's decision).
+"""The operator's console page: the dashboard (运营看板), the policy in force (edited on /operator/policy), the
+rule catalogue, and the regulator's outcomes an operator records by hand (SMS verification, face
+verification, the bureau's decision).
 
 The dashboard's figures are aggregated by the database (`services.dashboard`); the page never loads the
 applications to count them.
@@ -14,11 +15,12 @@ from ..api.routes_filings import filing_out
 from ..bootstrap import build_stats, load_rejections
 from ..domain.accounts import Role
 from ..domain.dashboard import StatsFilter
+from ..domain.policy_config import show
 from ..domain.regulator import BureauDecision
 from ..domain.rejections import ReviewStage
 from ..domain.workflow import State
 from ..render import rule_dict
-from ..services import dashboard, face, filings
+from ..services import dashboard, face, filings, policy_config
 from . import filters
 from .common import (
     ACTION_ERRORS,
@@ -75,16 +77,12 @@ def operator_page(request: Request) -> Response:
             return code
 
     gateway = svc.runtime.gateway
-    policy = [
-        ("允许撤回（平台初审结束前）", "是" if wf.policy.withdraw_allowed else "否"),
-        ("存量小程序每日提交配额", str(wf.policy.daily_quota or "不限")),
-        ("配额刷新时间（北京时间）", f"{wf.policy.quota_refresh_hour}:00"),
-        ("下架截止日期", wf.policy.takedown_deadline.isoformat() if wf.policy.takedown_deadline else "未设置"),
-        ("平台初审期限（工作日）", str(wf.deadlines.platform_review_days)),
-        ("管局审核期限（工作日）", str(wf.deadlines.bureau_review_days)),
-        ("证件有效期至少（月）", str(wf.checker.policy.certificate_validity_months)),
-        ("监管侧通道", gateway.name + ("（模拟器）" if gateway.is_simulator else "（人工录入）")),
-    ]
+    # the policy in force (deployment settings + operator's values); edited on /operator/policy
+    items = policy_config.policy_items(svc.runtime.config)
+    policy = [(item.spec.label, show(item.key, item.value) + ("（运营设置）" if item.overridden else ""))
+              for item in items]
+    policy.append(("监管侧通道", gateway.name + ("（模拟器）" if gateway.is_simulator else "（人工录入）")))
+    days = {item.key: item.value for item in items}
     with wf.uow() as store:
         sms_apps = store.list_applications(states=[State.SMS_VERIFICATION.value], limit=LIST_LIMIT)
         bureau_apps = store.list_applications(states=[State.BUREAU_REVIEW.value], limit=LIST_LIMIT)
@@ -98,7 +96,7 @@ def operator_page(request: Request) -> Response:
         bureau=[filing_out(svc, a, document=False) for a in bureau_apps],
         faces=dashboard.pending_face_tasks(stats, wf.clock, limit=LIST_LIMIT),
         catalogue=catalogue.for_stage(ReviewStage.BUREAU), list_limit=LIST_LIMIT, local_time=filters.local_time,
-        policy_days={"platform": wf.deadlines.platform_review_days, "bureau": wf.deadlines.bureau_review_days},
+        policy_days={"platform": days["platform_review_days"], "bureau": days["bureau_review_days"]},
     )
 
 

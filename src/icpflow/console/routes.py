@@ -13,6 +13,7 @@ from . import (
     operator,
     operator_admin,
     operator_config,
+    operator_policy,
     public,
     reviewer,
     uploads,
@@ -21,7 +22,7 @@ from .common import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
 for part in (auth, filer, filer_changes, uploads, notifications, reviewer, operator, operator_admin, operator_config,
-             public):
+             operator_policy, public):
     router.include_router(part.router)
 
 __all__ = ["STATIC_DIR", "router"]

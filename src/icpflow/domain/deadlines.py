@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from .calendar import WorkingCalendar
 
 _SMS_WINDOW_MAX = dt.timedelta(hours=24)
+#: the windows `DeadlinePolicy` accepts, in working days (operators changing them at runtime are held to the
+#: same: policy_config.py)
+PLATFORM_REVIEW_DAYS = (1, 3)
+BUREAU_REVIEW_DAYS = (1, 20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +38,9 @@ class DeadlinePolicy:
     sms_window: dt.timedelta = _SMS_WINDOW_MAX
 
     def __post_init__(self) -> None:
-        if not 1 <= self.platform_review_days <= 3:
+        if not PLATFORM_REVIEW_DAYS[0] <= self.platform_review_days <= PLATFORM_REVIEW_DAYS[1]:
             raise ValueError("platform_review_days must be between 1 and 3 (seed 004 §2 平台审核: 1-3 个工作日)")
-        if not 1 <= self.bureau_review_days <= 20:
+        if not BUREAU_REVIEW_DAYS[0] <= self.bureau_review_days <= BUREAU_REVIEW_DAYS[1]:
             raise ValueError("bureau_review_days must be between 1 and 20 (seed 001 §六 通管局审核: 1-20 个工作日)")
         if not dt.timedelta(0) < self.sms_window <= _SMS_WINDOW_MAX:
             raise ValueError("sms_window must be positive and at most 24 hours (seed 001 §五 工信部短信核验: 24 小时)")

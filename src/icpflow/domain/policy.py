@@ -12,6 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+#: the ranges `Policy` accepts (operators changing the policy at runtime are held to the same: policy_config.py)
+CERTIFICATE_VALIDITY_MONTHS = (0, 24)
+LETTER_MAX_AGE_MONTHS = (1, 12)
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -21,10 +25,12 @@ class Policy:
     letter_max_age_months: int = 1
 
     def __post_init__(self) -> None:
-        if not 0 <= self.certificate_validity_months <= 24:
-            raise ValueError("certificate_validity_months must be between 0 and 24")
-        if not 0 < self.letter_max_age_months <= 12:
-            raise ValueError("letter_max_age_months must be between 1 and 12")
+        low, high = CERTIFICATE_VALIDITY_MONTHS
+        if not low <= self.certificate_validity_months <= high:
+            raise ValueError(f"certificate_validity_months must be between {low} and {high}")
+        low, high = LETTER_MAX_AGE_MONTHS
+        if not low <= self.letter_max_age_months <= high:
+            raise ValueError(f"letter_max_age_months must be between {low} and {high}")
 
 
 @lru_cache(maxsize=1024)  # a batch is judged on a handful of days: each window is computed once

@@ -62,6 +62,11 @@ class PlatformPolicy:
     #: submission needs a passed face-verification task (True), or trusts the document's flag (False)
     face_task_required: bool = True
 
+    def in_force(self) -> PlatformPolicy:
+        """The policy in force now: this one. The live policy (services/live_config.py) answers with its
+        current snapshot, so a use case reading several fields reads them from one version."""
+        return self
+
 
 @dataclass(frozen=True, slots=True)
 class Workflow:
@@ -277,18 +282,19 @@ def _submit(wf: Workflow, store: Store, app: Application, actor: str, expected_v
     _check_owner(app, actor, staff=False)
     _check_version(app, expected_version)
     transition = advance(app.state, Event.SUBMIT, _situation(wf, app))
-    if wf.policy.face_task_required and not app.kind.is_cancellation:
+    policy = wf.policy.in_force()  # one version of the policy for the whole submission
+    if policy.face_task_required and not app.kind.is_cancellation:
         app.document = _with_face_result(store, app, now)
     if transition.effects.precheck_required:
         report = check_document(parse_mapping(app.document), checker=wf.checker, clock=wf.clock,
                                 probe=wf.probe)
         if report.verdict is Verdict.BLOCKED:
             raise SubmissionBlocked(report.to_dict())
-    if app.program_id is not None and wf.policy.daily_quota > 0:
+    if app.program_id is not None and policy.daily_quota > 0:
         program = store.get_program(app.program_id)
-        day = quota_day(now, wf.policy.quota_refresh_hour)
-        if program.listed and not store.use_quota(day, wf.policy.daily_quota):
-            refresh = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(wf.policy.quota_refresh_hour),
+        day = quota_day(now, policy.quota_refresh_hour)
+        if program.listed and not store.use_quota(day, policy.daily_quota):
+            refresh = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(policy.quota_refresh_hour),
                                           tzinfo=BEIJING)
             raise QuotaExhausted(refresh)
     _apply(wf, store, app, Event.SUBMIT, actor, now, expected_version=expected_version)

@@ -1,5 +1,5 @@
-"""The operator's configuration on SQLAlchemy Core: rule overrides, holiday entries, declared years, and
-the append-only change history (whose row count is the configuration version).
+"""The operator's configuration on SQLAlchemy Core: rule overrides, holiday entries, declared years,
+platform-policy values, and the append-only change history (whose row count is the configuration version).
 
 Every change also writes an entry of the accounts audit log, in the same transaction.
 """
@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from ...domain.config import ConfigChange, DeclaredYear, HolidayEntry, HolidayKind, RuleOverride
 from ...domain.enums import Severity
+from ...domain.policy_config import PolicyOverride
 from . import tables as t
 
 #: the audit log's action for each (kind, action) of a change
@@ -28,6 +29,8 @@ AUDIT_ACTIONS = {
     ("holiday", "delete"): "holiday_removed",
     ("holiday_year", "set"): "holiday_year_declared",
     ("holiday_year", "delete"): "holiday_year_withdrawn",
+    ("policy", "set"): "policy_set",
+    ("policy", "delete"): "policy_reset",
 }
 
 
@@ -38,6 +41,10 @@ def _override(row: RowMapping) -> RuleOverride:
         severity=Severity(severity) if severity is not None else None,
         effective_from=row["effective_from"], effective_to=row["effective_to"], message=row["message"],
         fix=row["fix"], updated_by=row["updated_by"], updated_at=row["updated_at"])
+
+
+def _policy(row: RowMapping) -> PolicyOverride:
+    return PolicyOverride(row["key"], row["value"], row["note"], row["updated_by"], row["updated_at"])
 
 
 def _entry(row: RowMapping) -> HolidayEntry:
@@ -72,6 +79,10 @@ class SqlConfigStore:
     def declared_years(self) -> list[DeclaredYear]:
         rows = self.conn.execute(sa.select(t.holiday_years).order_by(t.holiday_years.c.year)).mappings()
         return [DeclaredYear(r["year"], r["declared_by"], r["declared_at"]) for r in rows]
+
+    def policy_overrides(self) -> list[PolicyOverride]:
+        rows = self.conn.execute(sa.select(t.policy_overrides).order_by(t.policy_overrides.c.key)).mappings()
+        return [_policy(r) for r in rows]
 
     # rule overrides (read for update: the history's "before" is the row this transaction replaces)
     def rule_override(self, rule_id: str) -> RuleOverride | None:
@@ -114,6 +125,20 @@ class SqlConfigStore:
 
     def withdraw_year(self, year: int) -> None:
         self.conn.execute(t.holiday_years.delete().where(t.holiday_years.c.year == year))
+
+    # platform policy (read for update, as rule overrides)
+    def policy_override(self, key: str) -> PolicyOverride | None:
+        stmt = sa.select(t.policy_overrides).where(t.policy_overrides.c.key == key).with_for_update()
+        row = self.conn.execute(stmt).mappings().first()
+        return None if row is None else _policy(row)
+
+    def put_policy_override(self, override: PolicyOverride) -> None:
+        self._upsert(t.policy_overrides, {"key": override.key, "value": override.value, "note": override.note,
+                                          "updated_by": override.updated_by, "updated_at": override.updated_at},
+                     "key")
+
+    def delete_policy_override(self, key: str) -> None:
+        self.conn.execute(t.policy_overrides.delete().where(t.policy_overrides.c.key == key))
 
     # the history, and the audit log
     def record_change(self, change: ConfigChange) -> None:

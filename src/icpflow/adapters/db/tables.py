@@ -332,15 +332,27 @@ holiday_years = sa.Table(
     sa.Column("declared_at", UtcDateTime, nullable=False),
 )
 
+policy_overrides = sa.Table(
+    "policy_overrides", metadata,
+    # An operator's value of one platform-policy key, on top of the deployment settings (ICPFLOW_*): the
+    # key's value as JSON (a number, true/false, a date as YYYY-MM-DD, or null), who set it and when
+    # (domain/policy_config.py).
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", JSON),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
 config_changes = sa.Table(
     "config_changes", metadata,
-    # Append-only history of the three tables above. Its row count is the configuration version every
+    # Append-only history of the four tables above. Its row count is the configuration version every
     # process polls (services/live_config.py): rows are never updated or deleted.
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("account_id", sa.String(64), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),  # rule_override | holiday | holiday_year
-    sa.Column("target", sa.String(100), nullable=False),  # the rule id, the date, the year
+    sa.Column("kind", sa.String(20), nullable=False),  # rule_override | holiday | holiday_year | policy
+    sa.Column("target", sa.String(100), nullable=False),  # the rule id, the date, the year, the policy key
     sa.Column("action", sa.String(10), nullable=False),  # set | delete
     sa.Column("before", JSON),
     sa.Column("after", JSON),
