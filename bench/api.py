@@ -1,6 +1,7 @@
 """Benchmark: the REST API under a bounded mixed load on loopback, against a bare endpoint of the same server.
 
     .venv/bin/python bench/api.py [--url postgresql+psycopg://...] [--clients 8] [--seconds 15] [--rounds 3]
+                                  [--processes N]
 
 Target: zero errors, and the mixed load at >= 40% of the bare endpoint's throughput (requests/s).
 
@@ -11,7 +12,8 @@ provinces, three subject natures and both program types, `submitted_on` removed 
 one is pre-checked in-process first, and only ready ones are used, so no submission is refused.
 
 The server is the real one, a subprocess: `icpflow serve --no-demo` (API, worker thread and regulator
-simulator in one process) with `ICPFLOW_DATABASE_URL` on that schema, a fresh encryption key, and
+simulator in one process; with `--processes N`, N API processes and the worker in their parent, for both
+phases alike, the server's CPU summed over them) with `ICPFLOW_DATABASE_URL` on that schema, a fresh encryption key, and
 `ICPFLOW_FACE_TASK_REQUIRED=false`: submission trusts the document's `face_verified` flag, so the face
 verification step (a task completed by the simulator later) is not part of the load.
 
@@ -177,6 +179,18 @@ def cpu_seconds(pid: int | str) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its live children (`--processes N`: the API processes)."""
+    total = cpu_seconds(pid)
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                total += cpu_seconds(status.parent.name)
+        except OSError:  # ended while we looked
+            continue
+    return total
+
+
 def machine_busy() -> float:
     """Busy CPU seconds of the whole machine (all cores) since boot, from /proc/stat."""
     values = [int(v) / TICKS for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -202,7 +216,7 @@ class Meter:
             backends = conn.exec_driver_sql(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = %(name)s", {"name": APP_NAME}).scalars()
             postgres = {int(pid): cpu_seconds(pid) for pid in backends}
-        return cpu_seconds(self.server_pid), time.process_time(), postgres, machine_busy(), sessions
+        return tree_cpu_seconds(self.server_pid), time.process_time(), postgres, machine_busy(), sessions
 
 
 def drain(admin: sa.Engine, schema: str, timeout: float = 60.0) -> float:
@@ -394,6 +408,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="bare/mixed pairs")
     parser.add_argument("--max-requests", type=int, default=100_000, help="cap of each phase")
     parser.add_argument("--seed", type=int, default=200, help="filings stored before the load")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="API processes of the server (`icpflow serve --processes N`), for both phases")
     args = parser.parse_args()
 
     key = "k1:" + base64.b64encode(os.urandom(32)).decode()
@@ -411,7 +427,8 @@ def main() -> int:
         log = Path(tmp) / "server.log"
         icpflow = Path(sys.executable).parent / "icpflow"
         with log.open("wb") as out:
-            proc = subprocess.Popen([str(icpflow), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(port)],
+            proc = subprocess.Popen([str(icpflow), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(port),
+                                     "--processes", str(args.processes)],
                                     env=env, stdout=out, stderr=subprocess.STDOUT)
         workers: list[Worker] = []
         admin = create_engine(args.url, pool_size=1)
@@ -419,7 +436,10 @@ def main() -> int:
         try:
             wait_healthy(base, proc, log)
             print(f"API load on loopback: PostgreSQL {data.server_version} (schema {schema}); server `icpflow serve "
-                  f"--no-demo` (API + worker, one process, pid {proc.pid}); Python {sys.version.split()[0]}, "
+                  f"--no-demo --processes {args.processes}` ("
+                  + ("API + worker, one process" if args.processes == 1 else
+                     f"{args.processes} API processes, the worker in their parent")
+                  + f", pid {proc.pid}); Python {sys.version.split()[0]}, "
                   f"httpx {httpx.__version__}, {os.cpu_count()} cores")
             print("face verification: ICPFLOW_FACE_TASK_REQUIRED=false (submission trusts the document's "
                   "face_verified flag; the face step is not exercised)")

@@ -115,3 +115,39 @@ def test_the_publish_gate_refuses_a_mini_program_without_a_number() -> None:
     result = runner.invoke(app, ["filings", "publishable", "wx_never_filed"])
     assert result.exit_code == 1
     assert "不能发布" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "501", "many"])
+def test_a_worker_batch_out_of_range_is_a_configuration_error_naming_the_setting(
+        value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICPFLOW_WORKER_BATCH", value)
+    result = runner.invoke(app, ["worker", "--once"])
+    assert result.exit_code == 2, result.output
+    expected = {"0": "应不小于 1", "501": "应不大于 500", "many": "应为整数"}[value]
+    assert f"配置错误 ICPFLOW_WORKER_BATCH：当前值 “{value}”，{expected}" in result.output
+    assert "validation error" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["worker", "--once"], ["check", "-"], ["serve", "--no-demo"]])
+def test_every_entry_point_names_a_bad_setting_in_chinese(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICPFLOW_TIMEZONE", "Mars/Olympus")
+    monkeypatch.setenv("ICPFLOW_SIMULATOR_MIN_DELAY_SECONDS", "9")
+    monkeypatch.setenv("ICPFLOW_SIMULATOR_MAX_DELAY_SECONDS", "3")
+    result = runner.invoke(app, command, input="{}")
+    assert result.exit_code == 2, result.output
+    assert "配置错误 ICPFLOW_TIMEZONE：当前值 “Mars/Olympus”，未知的时区 'Mars/Olympus'" in result.output
+    assert "validation error" not in result.output and "Traceback" not in result.output
+
+
+def test_the_worker_performs_the_outbox_in_batches_of_the_setting(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICPFLOW_WORKER_BATCH", "2")
+    created = _run("filings", "create", str(_doc(tmp_path)), "--as", "acme")
+    application_id = re.search(r"[0-9a-f-]{36}", created).group(0)  # type: ignore[union-attr]
+    _run("filings", "face", application_id, "--start", "--as", "acme")
+    assert "已通过" in _run("filings", "face", application_id, "--as", "acme")
+    _run("filings", "submit", application_id, "--as", "acme")
+    result = runner.invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "outbox=3" in result.output, result.output  # the submission's three notifications, in two batches
+    assert "草稿 → 平台初审中" in _run("filings", "inbox", "--as", "acme")

@@ -44,7 +44,14 @@ from .services.accounts import Accounts
 from .services.attachments import Attachments, Storage
 from .services.config import Configuration
 from .services.filings import PlatformPolicy, Workflow
-from .services.live_config import LiveCalendar, LiveChecker, LiveConfig
+from .services.live_config import (
+    LiveCalendar,
+    LiveChecker,
+    LiveConfig,
+    LiveDeadlinePolicy,
+    LivePlatformPolicy,
+    Policies,
+)
 from .services.ports import Clock
 
 
@@ -73,6 +80,20 @@ def build_policy(settings: Settings) -> Policy:
     )
 
 
+def build_policies(settings: Settings) -> Policies:
+    """The platform policy as deployed: what operators' runtime values apply on top of, key by key."""
+    return Policies(
+        precheck=build_policy(settings),
+        platform=PlatformPolicy(withdraw_allowed=settings.withdraw_allowed, daily_quota=settings.daily_quota,
+                                quota_refresh_hour=settings.quota_refresh_hour,
+                                takedown_deadline=settings.takedown_deadline,
+                                takedown_notice_days=settings.takedown_notice_days,
+                                face_task_required=settings.face_task_required),
+        deadlines=DeadlinePolicy(platform_review_days=settings.platform_review_days,
+                                 bureau_review_days=settings.bureau_review_days),
+    )
+
+
 def build_checker(settings: Settings) -> Checker:
     return Checker(load_catalogue(settings), load_regions(), load_scanner(), build_policy(settings))
 
@@ -92,7 +113,8 @@ class Runtime:
     uow: SqlUnitOfWork
     #: uploads, their storage and owners; `workflow.probe` measures them for the pre-check
     attachments: Attachments
-    #: the operator's rule overrides and holiday table, applied live (services/config.py, live_config.py)
+    #: the operator's rule overrides, holiday table and platform policy, applied live (services/config.py,
+    #: policy_config.py, live_config.py)
     config: Configuration
     #: what entry points should tell the operator at start-up (e.g. a generated demo key)
     notices: list[str] = field(default_factory=list)
@@ -112,12 +134,13 @@ def load_calendar(settings: Settings) -> WorkingCalendar:
 
 def build_live_config(settings: Settings, engine: Engine, *,
                       ticker: Callable[[], float] = time.monotonic) -> LiveConfig:
-    """The files (rules.toml + ICPFLOW_RULES_OVERRIDE_FILE, the holiday files) with the operator's database
-    entries on top, re-read when they change (at most every ICPFLOW_CONFIG_REFRESH_SECONDS)."""
+    """The files (rules.toml + ICPFLOW_RULES_OVERRIDE_FILE, the holiday files) and the policy settings with the
+    operator's database entries on top, re-read when they change (at most every ICPFLOW_CONFIG_REFRESH_SECONDS)."""
     overrides = read_toml(settings.rules_override_file) if settings.rules_override_file else None
     return LiveConfig(config_reader(engine), rules=package_data("rules.toml"), known_checks=known_evaluators(),
                       file_overrides=overrides, file_origin=str(settings.rules_override_file or ""),
-                      holidays=load_calendar(settings).table, ttl=settings.config_refresh_seconds, ticker=ticker)
+                      holidays=load_calendar(settings).table, ttl=settings.config_refresh_seconds, ticker=ticker,
+                      policies=build_policies(settings))
 
 
 def load_rejections() -> RejectionCatalogue:
@@ -208,7 +231,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
     cipher, notices = build_cipher(settings, url)
     if url.startswith("sqlite") and settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(url) if url.startswith("sqlite") else create_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
     if migrate:
         upgrade(engine)
     gateway = build_gateway(settings)
@@ -217,14 +241,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
     workflow = Workflow(
         uow=uow,
         clock=clock or SystemClock(settings.timezone),
-        checker=LiveChecker(live, load_regions(), load_scanner(), build_policy(settings)),
+        checker=LiveChecker(live, load_regions(), load_scanner()),
         calendar=LiveCalendar(live),
-        deadlines=DeadlinePolicy(platform_review_days=settings.platform_review_days,
-                                 bureau_review_days=settings.bureau_review_days),
-        policy=PlatformPolicy(withdraw_allowed=settings.withdraw_allowed, daily_quota=settings.daily_quota,
-                              takedown_deadline=settings.takedown_deadline,
-                              takedown_notice_days=settings.takedown_notice_days,
-                              face_task_required=settings.face_task_required),
+        deadlines=LiveDeadlinePolicy(live),
+        policy=LivePlatformPolicy(live),
         gateway_name=gateway.name,
     )
     attachments = build_attachments(settings, engine, workflow.clock)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -25,7 +24,7 @@ from . import render
 from .adapters.clock import SystemClock
 from .adapters.images import LocalImageProbe
 from .bootstrap import build_checker
-from .config import Settings
+from .config import Settings, SettingsInvalid, load_settings
 from .domain.parsing import DocumentProblem
 from .domain.rules.catalogue import CatalogueError
 from .services.precheck import EXIT_UNREADABLE, CheckOutcome, check_raw
@@ -170,11 +169,9 @@ def run_checks(items: list[Item], settings: Settings, *, jobs: int, images: bool
 
 def _settings_or_exit(console: Console) -> Settings:
     try:
-        return Settings()
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            name = "ICPFLOW_" + "_".join(str(p) for p in err["loc"]).upper()
-            console.print(f"[red]配置错误[/red] {name}: {err['msg']}")
+        return load_settings()
+    except SettingsInvalid as exc:
+        render.report_config_error(exc, console)
         raise typer.Exit(EXIT_UNREADABLE) from None
 
 

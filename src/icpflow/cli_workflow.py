@@ -23,7 +23,7 @@ from .adapters.db.engine import compact
 from .adapters.db.rotation import SqlKeyRotationUnitOfWork
 from .adapters.notify.sms import read_simulated_sms
 from .bootstrap import Runtime, build_runtime, load_rejections
-from .config import Settings
+from .config import load_settings
 from .domain.calendar import BEIJING
 from .domain.errors import DomainError
 from .domain.model import Application
@@ -48,10 +48,11 @@ def _console() -> Console:
 
 
 def _runtime() -> Runtime:
+    """The runtime from the environment's settings, or exit 2 with each bad setting named in Chinese."""
     try:
-        return build_runtime(Settings())
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]配置错误[/red] {exc}")
+        return build_runtime(load_settings())
+    except ValueError as exc:  # SettingsInvalid among them: one line per bad setting
+        render.report_config_error(exc, Console(stderr=True))
         raise typer.Exit(2) from None
 
 
@@ -139,7 +140,8 @@ def worker_command(
     for warning in [*runtime.notices, *runtime.workflow.calendar.warnings()]:
         log.warning(warning)
     while not stop["now"]:
-        result = worker.sweep(runtime.workflow, runtime.gateway, runtime.notifiers)
+        result = worker.sweep(runtime.workflow, runtime.gateway, runtime.notifiers,
+                              batch=runtime.settings.worker_batch)
         flagged = worker.flag_takedowns(runtime.workflow)
         if result.timers or result.outbox or result.failures or flagged:
             # each failure was logged where it happened (services/worker.py); this is the pass's summary

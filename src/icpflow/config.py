@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain.parsing import problems_from
 
 
 class Settings(BaseSettings):
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".icpflow")
     #: SQLAlchemy URL; default: the embedded SQLite file in data_dir, created and migrated on first start
     database_url: str | None = None
+    #: connections each process keeps to PostgreSQL, and how many more it may open under load; every API
+    #: process and every worker has its own pool, so N processes may hold N × (size + overflow)
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=20, ge=0, le=200)
     #: the regulator side: the built-in simulator, or manual (operators record the bureau's decisions)
     regulator: Literal["simulator", "manual"] = "simulator"
     simulator_seed: int = 2026
@@ -43,17 +49,20 @@ class Settings(BaseSettings):
     #: how long the simulated bureau takes (seconds): demos want minutes, not 20 working days
     simulator_min_delay_seconds: int = Field(default=30, ge=0)
     simulator_max_delay_seconds: int = Field(default=120, ge=0)
-    #: platform policy
+    #: platform policy (the deployment values: operators may change each at runtime, docs/operator-config.md)
     withdraw_allowed: bool = True
     daily_quota: int = Field(default=0, ge=0)
+    #: the daily quota refreshes at this hour, Beijing time (seed 003 §二(一): 10:00)
+    quota_refresh_hour: int = Field(default=10, ge=0, le=23)
     takedown_deadline: dt.date | None = None
     takedown_notice_days: int = Field(default=14, ge=0, le=90)
     platform_review_days: int = Field(default=3, ge=1, le=3)
     bureau_review_days: int = Field(default=20, ge=1, le=20)
     #: operator holiday table for years chinese-calendar does not know (TOML, see data/holidays.toml)
     holiday_file: Path | None = None
-    #: how often (seconds) each process asks the database whether operators changed rule overrides or
-    #: holidays (one small query at most this often; a change applies everywhere within this time)
+    #: how often (seconds) each process asks the database whether operators changed rule overrides,
+    #: holidays or the platform policy (one small query at most this often; a change applies everywhere
+    #: within this time)
     config_refresh_seconds: float = Field(default=5.0, ge=1.0, le=300.0)
     #: e-mail notifications: on when smtp_host is set
     smtp_host: str | None = None
@@ -65,6 +74,8 @@ class Settings(BaseSettings):
     #: the key webhooks are signed with (HMAC-SHA256); webhooks are off without it
     webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = Field(default=2.0, gt=0, le=300)
+    #: outbox items the worker performs in one transaction (services/worker.py: process_outbox)
+    worker_batch: int = Field(default=50, ge=1, le=500)
 
     # ----- personal information (issue #4) ----------------------------------------------------------
     #: keys personal information is encrypted with at rest: "k2:<base64 of 32 bytes>,k1:<base64>", the
@@ -73,6 +84,8 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = None
     #: the worker's log lines: "console" for people, "json" (one object a line) for log collectors
     log_format: Literal["console", "json"] = "console"
+    #: one log line per API request (method, path, status, milliseconds, request id)
+    access_log: bool = True
     #: submission needs a passed face-verification task of the mini-program principal (人脸核身)
     face_task_required: bool = True
     #: session cookies carry the Secure flag (browsers accept it on http://localhost too)
@@ -93,7 +106,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _delays_ordered(self) -> Settings:
         if self.simulator_min_delay_seconds > self.simulator_max_delay_seconds:
-            raise ValueError("simulator_min_delay_seconds must not exceed simulator_max_delay_seconds")
+            raise ValueError("ICPFLOW_SIMULATOR_MIN_DELAY_SECONDS 不应大于 ICPFLOW_SIMULATOR_MAX_DELAY_SECONDS")
         return self
 
     def resolved_database_url(self) -> str:
@@ -107,21 +120,45 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
+            raise ValueError(f"未知的时区 {value!r}，请使用 IANA 时区名，例如 Asia/Shanghai") from None
         return value
 
     @field_validator("rules_override_file", "holiday_file")
     @classmethod
     def _readable(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
-            raise ValueError(f"override file {value} does not exist")
+            raise ValueError(f"文件 {value} 不存在或不可读")
         return value
 
     @model_validator(mode="after")
     def _s3_has_a_bucket(self) -> Settings:
         if self.storage == "s3" and not self.s3_bucket:
-            raise ValueError("storage = s3 needs s3_bucket (ICPFLOW_S3_BUCKET)")
+            raise ValueError("ICPFLOW_STORAGE=s3 时须设置 ICPFLOW_S3_BUCKET")
         return self
 
     def resolved_storage_dir(self) -> Path:
         return self.storage_dir if self.storage_dir is not None else self.data_dir / "attachments"
+
+
+class SettingsInvalid(ValueError):
+    """The environment holds a setting icpflow cannot start with: one Chinese line per problem, each naming
+    the variable, the value found and what is expected."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def load_settings() -> Settings:
+    """`Settings()` from the environment, or `SettingsInvalid` (never pydantic's English report)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for problem in problems_from(exc):
+            if problem.path:
+                variable = "ICPFLOW_" + problem.path.split(".")[0].split("[")[0].upper()
+                lines.append(f"{variable}：当前值 {problem.found}，{problem.expected}")
+            else:
+                lines.append(problem.expected)
+        raise SettingsInvalid(lines) from None

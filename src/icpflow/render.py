@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -176,3 +177,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Counter[str]]:
         fired |= {r["rule"] for r in report["requirements"] if not r["met"]}
         rules_hit.update(fired)
     return {"verdicts": verdicts, "provinces": provinces, "rules": rules_hit}
+
+
+def report_config_error(exc: ValueError, console: Console) -> None:
+    """Each line of a settings problem (`config.SettingsInvalid`: one per bad variable) as `配置错误 …`,
+    unwrapped, for every entry point that stops on it with exit code 2."""
+    for line in str(exc).splitlines():
+        console.print(f"[red]配置错误[/red] {escape(line)}", highlight=False, soft_wrap=True)

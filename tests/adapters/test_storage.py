@@ -108,5 +108,5 @@ def test_settings_choose_the_local_directory_by_default_and_s3_when_configured(
 
 
 def test_s3_storage_without_a_bucket_is_refused_at_start_up(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="s3_bucket"):
+    with pytest.raises(ValueError, match="ICPFLOW_S3_BUCKET"):
         Settings(data_dir=tmp_path, storage="s3")

@@ -148,7 +148,15 @@ def test_a_cookie_session_needs_the_csrf_token_for_unsafe_requests(api: Api) -> 
     filer = api.users["filer-a"]
     without = filer.client.post(f"{V1}/filings", json={"document": filing_doc()})
     assert without.status_code == 403 and without.json()["code"] == "csrf"
+    token = filer.headers["X-CSRF-Token"]
+    wrongs: list[str | bytes] = [token[:-1], token + "x", "ä".encode("latin-1") + token[1:].encode(), ""]
+    for wrong in wrongs:  # one byte that is not ASCII: compared as bytes, still refused
+        headers: dict[str, Any] = {"X-CSRF-Token": wrong}
+        refused = filer.client.post(f"{V1}/filings", json={"document": filing_doc()}, headers=headers)
+        assert refused.status_code == 403 and refused.json()["code"] == "csrf", wrong
     assert filer.client.get(f"{V1}/filings").status_code == 200  # safe methods need no token
+    right = filer.client.post(f"{V1}/filings", json={"document": filing_doc()}, headers={"X-CSRF-Token": token})
+    assert right.status_code == 201
 
 
 def test_five_wrong_passwords_lock_the_login(api: Api) -> None:

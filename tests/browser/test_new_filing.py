@@ -35,9 +35,14 @@ def test_a_first_filing_is_registered_with_dependent_region_selects(sign_in: Sig
     form.get_by_label("通讯地址：省份").select_option(label="浙江省")
     city = form.get_by_label("通讯地址：城市")
     expect(city.locator('option[value="330100"]')).to_have_count(1)  # swapped in by htmx
+    # htmx binds the swapped-in city select when the swap settles (its tasks run after a timer, then the
+    # target loses `htmx-settling`): a change before that would send nothing, so wait for it
+    regions = filer.locator("#region-selects")
+    expect(regions).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
     city.select_option(label="杭州市")
     district = form.get_by_label("通讯地址：区县")
     expect(district.locator('option[value="330106"]')).to_have_count(1)
+    expect(regions).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
     district.select_option(label="西湖区")
     shoot(filer, "new-filing-first")
     form.get_by_role("button", name="创建草稿", exact=True).click()

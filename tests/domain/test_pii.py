@@ -6,10 +6,10 @@ import json
 import uuid
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icpflow.domain.pii import contains_pii, mask_document, mask_text, mask_value, pii_paths
+from icpflow.domain.pii import _mask_found, contains_pii, mask_document, mask_text, mask_value, pii_paths
 from icpflow.testing import make_filing, make_resident_id
 
 RESIDENT_ID = "33010619900307123X"
@@ -127,6 +127,17 @@ def test_mask_document_masks_every_personal_value_in_a_copy() -> None:
     assert not contains_pii(json.dumps(masked, ensure_ascii=False))
 
 
+def test_mask_document_copies_deeply_so_a_view_that_edits_its_copy_never_touches_the_document() -> None:
+    doc = make_filing("440000")
+    doc["attachments"] = [{"slot": "id_front", "tags": ["a"]}]
+    original = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    masked = mask_document(doc)
+    masked["attachments"][0]["tags"].append("b")
+    masked["attachments"].append({"slot": "x"})
+    masked["program"]["name"] = "改过"
+    assert json.dumps(doc, ensure_ascii=False, sort_keys=True) == original
+
+
 # ----- mask_text -------------------------------------------------------------------------------------
 
 def test_ids_phones_and_emails_in_free_text_are_masked() -> None:
@@ -172,3 +183,15 @@ def test_personal_values_written_into_any_text_do_not_survive(before: str, after
     email = f"{user}@example.com"
     masked = mask_text(f"{before} {id_number} {after} {mobile}，{email} {before}")
     assert id_number not in masked and mobile not in masked and email not in masked
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789 -+@.xX_abc中文号（）", max_size=60))
+def test_the_quick_look_for_pii_never_skips_a_string_the_patterns_would_change(text: str) -> None:
+    assert mask_text(text) == _mask_found(text)
+
+
+def test_strings_without_an_at_or_eleven_digits_are_returned_as_they_are() -> None:
+    for text in ("path", "/api/v1/filings/2c2010ea-bff7-41a4-a861-fabc0c5e45e1", "2026-11-22T18:49:29Z", "1380013800"):
+        assert mask_text(text) is text
+    assert mask_text("手机 138 0013 8000") == "手机 138****8000"  # eleven digits, a space between some of them

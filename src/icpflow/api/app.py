@@ -5,11 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from ..adapters.db.engine import head_revision, readiness_problem
 from ..bootstrap import Runtime
 from ..console import routes as console
 from ..services.accounts import Accounts
-from . import errors, routes_attachments, routes_config, routes_documents, routes_filings, routes_misc, routes_staff
+from . import (
+    errors,
+    observability,
+    routes_attachments,
+    routes_config,
+    routes_documents,
+    routes_filings,
+    routes_misc,
+    routes_staff,
+)
 from .deps import Services
+from .errors import ApiError
 
 
 def create_app(runtime: Runtime, accounts: Accounts) -> FastAPI:
@@ -34,8 +45,18 @@ def create_app(runtime: Runtime, accounts: Accounts) -> FastAPI:
     app.include_router(console.router)
     app.mount("/static/console", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
-    @app.get("/healthz", tags=["ops"], summary="健康检查")
+    @app.get("/healthz", tags=["ops"], summary="健康检查（进程存活）")
     def healthz() -> dict[str, str]:
         return {"status": "ok", "regulator": runtime.gateway.name}
+
+    @app.get("/readyz", tags=["ops"], summary="就绪检查：数据库可达且结构为最新",
+             responses={503: {"description": "未就绪（原因见 detail）"}})
+    def readyz() -> dict[str, str]:
+        problem = readiness_problem(runtime.engine)
+        if problem is not None:
+            raise ApiError(503, "not_ready", problem)
+        return {"status": "ready", "schema": head_revision(), "regulator": runtime.gateway.name}
+
+    observability.install(app, access_log=runtime.settings.access_log)  # last added: outermost of ours
 
     return app

@@ -9,6 +9,7 @@ threadpool: the API key look-up when it is not cached, the session look-up.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractContextManager
@@ -66,7 +67,8 @@ async def principal(request: Request, svc: ServicesDep) -> Principal:
         if session is None:
             raise ApiError(401, "unauthenticated", "登录已过期，请重新登录")
         who, csrf = session
-        if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != csrf:
+        given = request.headers.get(CSRF_HEADER, "")
+        if request.method not in SAFE_METHODS and not hmac.compare_digest(given.encode(), csrf.encode()):
             raise ApiError(403, "csrf", "缺少或错误的 CSRF 令牌（X-CSRF-Token）")
         return who
     raise ApiError(401, "unauthenticated", "请先登录，或在 Authorization 头中提供 API 密钥")

@@ -1,5 +1,5 @@
-"""Platform staff: the reviewer's queue (平台初审), the operator's records of the regulator's outcomes and
-policy, the auditor's log."""
+"""Platform staff: the reviewer's queue (平台初审), the operator's records of the regulator's outcomes, the
+auditor's log. (The platform policy is operator configuration: routes_config.py.)"""
 
 from __future__ import annotations
 
@@ -82,21 +82,6 @@ def bureau_decision(application_id: str, body: BureauDecisionIn, svc: ServicesDe
                                         expected_version=body.version)
     svc.accounts.audit(who, "bureau_decision_recorded", application_id, approved=body.approved)
     return filing_out(svc, app, document=False)
-
-
-@router.get("/operator/policy", summary="平台策略与期限")
-def policy(svc: ServicesDep, who: OperatorDep) -> dict[str, Any]:
-    wf = svc.runtime.workflow
-    return {
-        "withdraw_allowed": wf.policy.withdraw_allowed, "daily_quota": wf.policy.daily_quota,
-        "quota_refresh_hour": wf.policy.quota_refresh_hour,
-        "takedown_deadline": wf.policy.takedown_deadline.isoformat() if wf.policy.takedown_deadline else None,
-        "platform_review_days": wf.deadlines.platform_review_days,
-        "bureau_review_days": wf.deadlines.bureau_review_days,
-        "certificate_validity_months": wf.checker.policy.certificate_validity_months,
-        "regulator": svc.runtime.gateway.name, "simulated": svc.runtime.gateway.is_simulator,
-        "calendar_warnings": wf.calendar.warnings(),
-    }
 
 
 @router.get("/audit", summary="审计日志（个人信息查看与特权操作）")

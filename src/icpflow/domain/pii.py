@@ -15,7 +15,6 @@ write contact details into remarks elsewhere. They are kind "text": encrypted wh
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -155,7 +154,17 @@ def _mask_email(text: str) -> str:
 def mask_document(document: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of a filing document with every personal value masked (for views that do not need
     the values themselves: lists, reviews of other fields, support)."""
-    return map_pii(copy.deepcopy(dict(document)), lambda value, kind: mask_value(kind, value))
+    return map_pii(_copy_json(document), lambda value, kind: mask_value(kind, value))
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON-shaped data: new dicts and lists, the (immutable) leaves shared. A third of
+    `copy.deepcopy`'s time on a filing document, which is read on every status read of the API."""
+    if isinstance(value, Mapping):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_json(item) for item in value]
+    return value
 
 
 # What free text may carry. Boundaries are ASCII letters and digits only, so a number written next to
@@ -169,11 +178,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], PiiKind], ...] = ((_EMAIL, "email"), (_R
 _MAX_PASSES = 8
 
 
+#: what any of the patterns above needs somewhere: an `@`, or eleven digits with at most one space or hyphen
+#: between two of them. Most strings of a log line (keys, paths, levels, times) have neither, and are
+#: returned after this one search instead of the three substitutions (a request path: 7 → 2.8 µs).
+_MAYBE_PII = re.compile(r"@|\d(?:[ \-]?\d){10}")
+
+
 def mask_text(text: str) -> str:
     """`text` with everything that looks like an e-mail address, a resident ID or a mainland mobile
     masked, for log lines and error messages. Never raises."""
     try:
         current = text if isinstance(text, str) else str(text)
+        if _MAYBE_PII.search(current) is None:
+            return current
+        return _mask_found(current)
+    except Exception:
+        return "[masked]"
+
+
+def _mask_found(current: str) -> str:
+    try:
         for _ in range(_MAX_PASSES):  # masking one thing can expose another (138…@qq.com): until stable
             masked = current
             for pattern, kind in _PATTERNS:

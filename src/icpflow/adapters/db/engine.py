@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(str(files("icpflow") / "adapters" / "db" / "migrations"))
@@ -42,12 +45,50 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
     return sa.create_engine(url, **options)
 
 
-def alembic_config(engine: Engine) -> Config:
+def _scripts() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = _scripts()
     url = engine.url.render_as_string(hide_password=False)
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser interpolation
     return config
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration this code ships (what `icpflow db upgrade` brings a database to)."""
+    return str(ScriptDirectory.from_config(_scripts()).get_current_head())
+
+
+def readiness_problem(engine: Engine) -> str | None:
+    """Why this process should not take requests yet, in Chinese, or None: the database cannot be reached,
+    or its schema is not the one this code expects (a deploy that skipped `icpflow db upgrade`). The
+    driver's message is left out: it may name hosts and users."""
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except sa.exc.SQLAlchemyError as exc:
+        cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+        return f"数据库不可达（{type(cause).__name__}）"
+    head = head_revision()
+    if current != head:
+        return f"数据库结构不是最新（当前 {current or '空库'}，应为 {head}）：请先运行 icpflow db upgrade"
+    return None
+
+
+def max_connections(engine: Engine) -> int | None:
+    """PostgreSQL's `max_connections` less the superuser-reserved ones (what ordinary clients may open);
+    None for SQLite, which has no such limit."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        limit = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+    return limit - reserved
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
