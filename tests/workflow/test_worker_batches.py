@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from icpflow.adapters.db import tables as t
+from icpflow.config import Settings
 from icpflow.domain.model import OutboxItem
 from icpflow.domain.notifications import Channel
 from icpflow.services import filings, worker
@@ -121,3 +122,8 @@ def test_a_failing_regulator_call_rolls_back_only_its_own_writes(desk: Desk, eng
         assert store.sms_of(ids[0]) == []
         assert len(store.sms_of(ids[1])) >= 1
     assert done == 13  # 2 × 3 notifications of the submissions, 2 × 3 of the approvals, one SMS call
+
+
+def test_the_deployment_default_is_the_workers_default() -> None:
+    """`ICPFLOW_WORKER_BATCH` unset gives the batch `process_outbox` uses when called without one."""
+    assert Settings.model_fields["worker_batch"].default == worker.OUTBOX_BATCH

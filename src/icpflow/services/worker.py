@@ -187,7 +187,8 @@ def _principal_mobiles(document: dict[str, Any]) -> list[str]:
     return phones
 
 
-#: outbox items one worker transaction claims and records together, by default (`ICPFLOW_WORKER_BATCH`):
+#: outbox items one worker transaction claims and records together, by default (the default of
+#: `ICPFLOW_WORKER_BATCH` in config.py too; a test checks they agree):
 #: every state change makes three or more notifications, and one transaction each cost the claim, the
 #: record and the commit (three round trips) per item
 OUTBOX_BATCH = 50
