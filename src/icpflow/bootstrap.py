@@ -113,8 +113,8 @@ class Runtime:
     uow: SqlUnitOfWork
     #: uploads, their storage and owners; `workflow.probe` measures them for the pre-check
     attachments: Attachments
-    #: the operator's rule overrides, holiday table and platform policy, applied live (services/config.py,
-    #: policy_config.py, live_config.py)
+    #: the operator's rule overrides, holiday table, platform policy and simulator tuning, applied live
+    #: (services/config.py, policy_config.py, simulator_controls.py, live_config.py)
     config: Configuration
     #: what entry points should tell the operator at start-up (e.g. a generated demo key)
     notices: list[str] = field(default_factory=list)
@@ -147,13 +147,17 @@ def load_rejections() -> RejectionCatalogue:
     return RejectionCatalogue.from_mapping(package_data("rejection_reasons.toml"))
 
 
-def build_gateway(settings: Settings) -> RegulatorGateway:
+def build_gateway(settings: Settings, live: LiveConfig | None = None) -> RegulatorGateway:
+    """The regulator side. The simulator decides with the operator's values of `live` (the approve ratio over
+    ICPFLOW_SIMULATOR_APPROVE_RATIO, forced decisions), kept in the database and shared by every process;
+    without `live`, with the settings alone."""
     if settings.regulator == "manual":
         return ManualGateway()
     return RegulatorSimulator(
         load_rejections(), seed=settings.simulator_seed, approve_ratio=settings.simulator_approve_ratio,
         bureau_delay=(dt.timedelta(seconds=settings.simulator_min_delay_seconds),
                       dt.timedelta(seconds=settings.simulator_max_delay_seconds)),
+        tuning=live.simulator_tuning if live is not None else None,
     )
 
 
@@ -235,9 +239,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, migrate: bo
         url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
     if migrate:
         upgrade(engine)
-    gateway = build_gateway(settings)
     uow = SqlUnitOfWork(engine, cipher)
     live = build_live_config(settings, engine, ticker=ticker)
+    gateway = build_gateway(settings, live)
     workflow = Workflow(
         uow=uow,
         clock=clock or SystemClock(settings.timezone),

@@ -17,6 +17,7 @@ from icpflow.adapters.regulator.manual import ManualGateway
 from icpflow.adapters.regulator.simulator import REJECT_MARKER, RegulatorSimulator
 from icpflow.domain.regulator import BureauSubmission, PlannedDecision, RegulatorGateway
 from icpflow.domain.rejections import RejectionCatalogue, ReviewStage
+from icpflow.domain.simulator_config import SimulatorTuning
 from icpflow.testing import make_filing
 
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -299,6 +300,28 @@ def test_an_ordinary_name_is_decided_by_the_draw() -> None:
     submission = simulator(approve_ratio=1.0).submit_to_bureau("app-1", "330000", named("鲜果日记 驳回"), NOW)
     assert submission.planned is not None and submission.planned.decision.approved
     assert (submission.extra["simulated"], submission.extra["decided_by"]) == (True, "draw")
+
+
+def test_the_operators_tuning_is_read_at_each_decision_over_the_deployment_ratio() -> None:
+    tuning = [SimulatorTuning()]
+    gateway = simulator(approve_ratio=1.0, tuning=lambda: tuning[0])
+    assert planned(gateway, "app-1").decision.approved
+    tuning[0] = SimulatorTuning(approve_ratio=0.0)
+    assert not planned(gateway, "app-1").decision.approved  # the same submission, the operator's ratio now
+    tuning[0] = SimulatorTuning(approve_ratio=0.0, forced={"app-1": True})
+    submission = gateway.submit_to_bureau("app-1", "330000", named(f"鲜果日记{REJECT_MARKER}"), NOW)
+    assert submission.planned is not None and submission.planned.decision.approved
+    assert submission.extra["decided_by"] == "force"  # a forced decision wins over the reject marker
+    assert gateway.approve_ratio == 1.0  # the deployment's value is left as it was
+
+
+def test_a_decision_given_with_the_submission_wins_over_every_forced_one() -> None:
+    gateway = simulator(force={"app-1": True}, tuning=lambda: SimulatorTuning(forced={"app-1": True}))
+    submission = gateway.submit_to_bureau("app-1", "330000", filing(), NOW, forced=False)
+    assert submission.planned is not None and not submission.planned.decision.approved
+    assert submission.planned.decision.reasons and submission.extra["decided_by"] == "force"
+    built = simulator(force={"app-2": False}, tuning=lambda: SimulatorTuning(forced={"app-2": True}))
+    assert not planned(built, "app-2").decision.approved  # the simulator's own (tests, scripts) comes first
 
 
 # ----- configuration -------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from icpflow.adapters.regulator.simulator import RegulatorSimulator
 from icpflow.domain.accounts import Principal
 from icpflow.domain.model import Application
+from icpflow.domain.simulator_config import SimulatorTuning
 from icpflow.domain.workflow import State
 from icpflow.services import filings
 
@@ -116,26 +118,59 @@ def test_the_audit_log_is_paged_fifty_at_a_time_keeping_the_filters(api: Api) ->
 
 # ----- the simulator's controls ---------------------------------------------------------------------------
 
+def _tuning(api: Api) -> SimulatorTuning:
+    """What the simulator decides with in this process, now (the live configuration's)."""
+    gateway = api.runtime.gateway
+    assert isinstance(gateway, RegulatorSimulator)
+    return gateway.tuning()
+
+
 def test_the_simulator_page_shows_its_settings_labelled_as_the_simulator(api: Api) -> None:
     page = Console(api, "operator").get("/operator/simulator")
     assert page.status_code == 200
     assert "<h1>模拟器</h1>" in page.text and "监管侧：模拟器" in page.text
     assert f"<code>{api.runtime.settings.simulator_seed}</code>" in page.text
-    assert "100.0%" in page.text and "0–0 秒" in page.text  # the fixture's ratio and delays
-    assert "作用于当前运行的进程" in page.text and "重启后恢复" in page.text
+    assert "100.0%（部署值）" in page.text and "0–0 秒" in page.text  # the fixture's ratio and delays
+    assert "保存在数据库中" in page.text and "icpflow worker" in page.text and "重启后仍然保留" in page.text
+    assert "当前进程" not in page.text and "恢复部署值</button>" not in page.text
+    assert "还没有模拟器设置变更" in page.text
 
 
-def test_the_operator_changes_the_approve_ratio_of_the_running_simulator(api: Api) -> None:
+def test_the_operator_changes_the_approve_ratio_of_every_process_and_resets_it(api: Api) -> None:
     console = Console(api, "operator")
     done = console.submit("/operator/simulator", "/operator/simulator/approve-ratio", {"percent": "25"})
-    assert "通过率已改为 25%" in done.text and "25.0%" in done.text
-    assert api.runtime.gateway.approve_ratio == 0.25  # type: ignore[attr-defined]
-    for wrong in ("150", "abc", "-1", "nan"):
-        refused = console.submit("/operator/simulator", "/operator/simulator/approve-ratio", {"percent": wrong})
-        assert "flash bad" in refused.text
-    assert api.runtime.gateway.approve_ratio == 0.25  # type: ignore[attr-defined]
+    assert "通过率已改为 25%" in done.text and "其他进程（含后台任务）在 5 秒内生效" in done.text
+    assert "25.0%（运营设置，operator" in done.text and "部署值 100.0%" in done.text
+    assert "修改通过率：25%" in done.text  # the page's history
+    assert _tuning(api).approve_ratio == 0.25
+    with api.runtime.config.uow() as store:
+        assert [(s.key, s.value) for s in store.simulator_settings()] == [("approve_ratio", 0.25)]
     [entry] = api.accounts.audit_entries(10, 0, action="simulator_approve_ratio_changed")
-    assert entry["username"] == "operator" and entry["detail"] == {"previous": 1.0, "ratio": 0.25}
+    assert entry["username"] == "operator" and entry["target"] == "approve_ratio"
+    assert entry["detail"]["before"] == {"approve_ratio": 1.0, "source": "deployment"}
+    assert entry["detail"]["after"] == {"approve_ratio": 0.25, "source": "operator"}
+
+    reset = console.submit("/operator/simulator", "/operator/simulator/approve-ratio/reset")
+    assert "已恢复为部署值 100%" in reset.text and "100.0%（部署值）" in reset.text
+    assert _tuning(api).approve_ratio is None
+    [entry] = api.accounts.audit_entries(10, 0, action="simulator_approve_ratio_reset")
+    assert entry["detail"]["after"] == {"approve_ratio": 1.0, "source": "deployment"}
+    again = console.submit("/operator/simulator", "/operator/simulator/approve-ratio/reset")
+    assert "已是部署值 100%" in again.text
+    assert len(api.accounts.audit_entries(10, 0, action="simulator_approve_ratio_reset")) == 1
+
+
+OUT_OF_RANGE = "模拟管局通过率（approve_ratio）应为 0 到 1 之间的数"
+
+
+@pytest.mark.parametrize(("wrong", "message"), [
+    ("150", OUT_OF_RANGE), ("-1", OUT_OF_RANGE), ("nan", OUT_OF_RANGE), ("abc", "通过率应为 0 到 100 之间的数字")])
+def test_an_approve_ratio_out_of_range_is_refused_naming_the_field(api: Api, wrong: str, message: str) -> None:
+    console = Console(api, "operator")
+    refused = console.submit("/operator/simulator", "/operator/simulator/approve-ratio", {"percent": wrong})
+    assert "flash bad" in refused.text and message in refused.text
+    assert _tuning(api).approve_ratio is None
+    assert api.accounts.audit_entries(10, 0, action="simulator_approve_ratio_changed") == []
 
 
 def test_a_forced_rejection_decides_a_filing_in_bureau_review_at_once(api: Api) -> None:
@@ -151,29 +186,42 @@ def test_a_forced_rejection_decides_a_filing_in_bureau_review_at_once(api: Api) 
     history = filings.history(api.runtime.workflow, app.id, actor=_account(api, "filer-a"))
     assert history[-1].event == "bureau_reject" and history[-1].actor == "regulator:simulator"
     [entry] = api.accounts.audit_entries(10, 0, action="simulator_decision_forced")
-    assert entry["target"] == app.id and entry["detail"] == {"approved": False, "applied": True}
-    assert app.id not in api.runtime.gateway.force  # type: ignore[attr-defined]  # a resubmission draws anew
+    assert entry["target"] == app.id and entry["detail"]["after"] == {"approved": False, "applied": True}
+    assert app.id not in _tuning(api).forced  # nothing kept: a resubmission draws anew
+    assert f"立即驳回：{app.id}" in done.text
 
 
-def test_a_remembered_decision_can_be_cleared(api: Api) -> None:
+def test_a_remembered_decision_is_kept_in_the_database_until_cleared(api: Api) -> None:
     app = _submitted(api, 1)
     console = Console(api, "operator")
-    console.submit("/operator/simulator", "/operator/simulator/force", {"application_id": app.id, "decision": "reject"})
-    assert api.runtime.gateway.force == {app.id: False}  # type: ignore[attr-defined]
+    done = console.submit("/operator/simulator", "/operator/simulator/force",
+                          {"application_id": app.id, "decision": "reject"})
+    assert "此后提交到模拟管局时将被驳回" in done.text and "5 秒内生效" in done.text
+    assert _tuning(api).forced == {app.id: False}
+    with api.runtime.config.uow() as store:
+        [stored] = store.forced_decisions()
+    assert (stored.application_id, stored.approved, stored.set_by) == (app.id, False, _account(api, "operator"))
     page = console.get("/operator/simulator")
-    assert f'aria-label="取消指定结果：{app.id}"' in page.text
+    assert f'aria-label="取消指定结果：{app.id}"' in page.text and f"指定驳回：{app.id}" in page.text
+    [entry] = api.accounts.audit_entries(10, 0, action="simulator_decision_forced")
+    assert entry["detail"]["after"] == {"approved": False, "applied": False} and entry["detail"]["before"] is None
     cleared = console.submit("/operator/simulator", "/operator/simulator/force",
                              {"application_id": app.id, "decision": "clear"})
     assert "已取消该申请的指定结果" in cleared.text and "已指定结果的申请</dt><dd>无" in cleared.text
-    assert api.runtime.gateway.force == {}  # type: ignore[attr-defined]
-    assert [e["target"] for e in api.accounts.audit_entries(10, 0, action="simulator_decision_cleared")] == [app.id]
+    assert _tuning(api).forced == {}
+    with api.runtime.config.uow() as store:
+        assert store.forced_decisions() == []
+    [entry] = api.accounts.audit_entries(10, 0, action="simulator_decision_cleared")
+    assert entry["target"] == app.id and entry["detail"]["before"] == {"approved": False}
+    console.submit("/operator/simulator", "/operator/simulator/force", {"application_id": app.id, "decision": "clear"})
+    assert len(api.accounts.audit_entries(10, 0, action="simulator_decision_cleared")) == 1  # nothing to clear
 
 
 def test_a_forced_approval_waits_for_the_next_submission_to_the_bureau(api: Api) -> None:
     wf = api.runtime.workflow
     app = _submitted(api, 1)
-    api.runtime.gateway.approve_ratio = 0.0  # type: ignore[attr-defined]
     console = Console(api, "operator")
+    console.submit("/operator/simulator", "/operator/simulator/approve-ratio", {"percent": "0"})
     done = console.submit("/operator/simulator", "/operator/simulator/force",
                           {"application_id": app.id, "decision": "approve"})
     assert "此后提交到模拟管局时将被通过" in done.text and f"<code>{app.id}</code>：通过" in done.text
@@ -213,16 +261,16 @@ def test_only_operators_see_or_change_the_simulator(api: Api, user: str) -> None
     console = Console(api, user)
     assert console.get("/operator/simulator").status_code == 403
     token = _csrf(console.home.text)  # the session's token, from the sign-out form of the role's home page
-    for action in ("approve-ratio", "force", "run"):
+    for action in ("approve-ratio", "approve-ratio/reset", "force", "run"):
         refused = console.client.post(f"/operator/simulator/{action}", data={"csrf": token, "percent": "0"})
         assert refused.status_code == 403
-    assert api.runtime.gateway.approve_ratio == 1.0  # type: ignore[attr-defined]
+    assert _tuning(api).approve_ratio is None
 
 
 def test_a_simulator_control_without_the_csrf_token_is_refused(api: Api) -> None:
     console = Console(api, "operator")
     assert console.client.post("/operator/simulator/approve-ratio", data={"percent": "0"}).status_code == 403
-    assert api.runtime.gateway.approve_ratio == 1.0  # type: ignore[attr-defined]
+    assert _tuning(api).approve_ratio is None
 
 
 def test_in_manual_mode_the_simulator_page_explains_that_no_simulator_is_in_use(manual: Api) -> None:

@@ -29,6 +29,7 @@ from icpflow.domain.model import (
     TimerKind,
 )
 from icpflow.domain.policy_config import PolicyOverride
+from icpflow.domain.simulator_config import ForcedBureauDecision, SimulatorSetting
 from icpflow.testing import fixed_cipher
 
 from .conftest import PG_URL
@@ -113,6 +114,43 @@ def test_migration_0007_adds_the_policy_table_keeps_the_history_and_goes_back_do
     upgrade(engine)
     with uow() as store:
         assert store.policy_overrides() == [] and [o.rule_id for o in store.rule_overrides()] == ["field.email"]
+
+
+def test_migration_0008_adds_the_simulator_tables_keeps_the_history_and_goes_back_down(
+        empty_database: Engine) -> None:
+    engine = empty_database
+    upgrade(engine, "0007")
+    with engine.begin() as conn:  # configuration written before 0008
+        conn.execute(t.config_changes.insert().values(at=T0, account_id="op", kind="policy", target="daily_quota",
+                                                      action="set", before=None, after={"daily_quota": 5}, note=""))
+    upgrade(engine)
+    _seed(SqlUnitOfWork(engine, fixed_cipher()))  # application a1: a forced decision names an application
+    uow = SqlConfigUnitOfWork(engine)
+    with uow() as store:
+        assert store.simulator_settings() == [] and store.forced_decisions() == []
+        store.put_simulator_setting(SimulatorSetting("approve_ratio", 0.25, "op", T0))
+        store.put_forced_decision(ForcedBureauDecision("a1", False, "op", T0))
+        store.record_change(ConfigChange("simulator", "approve_ratio", "set", None, {"approve_ratio": 0.25}, "", "op",
+                                         T0))
+        store.commit()
+    with uow() as store:
+        store.put_simulator_setting(SimulatorSetting("approve_ratio", 0.5, "op2", T0))  # an upsert
+        store.put_forced_decision(ForcedBureauDecision("a1", True, "op2", T0))
+        store.commit()
+    with uow() as store:
+        assert store.simulator_settings() == [SimulatorSetting("approve_ratio", 0.5, "op2", T0)]
+        assert store.forced_decisions() == [ForcedBureauDecision("a1", True, "op2", T0)]
+        assert store.version() == 2
+    with pytest.raises(sa.exc.IntegrityError), uow() as store:  # only an existing application
+        store.put_forced_decision(ForcedBureauDecision("no-such-application", True, "op", T0))
+        store.commit()
+    _downgrade(engine, "0007")
+    assert {"simulator_settings", "simulator_forced_decisions"}.isdisjoint(sa.inspect(engine).get_table_names())
+    with uow() as store:
+        assert store.version() == 2  # the history is append-only: its simulator rows stay
+    upgrade(engine)
+    with uow() as store:
+        assert store.simulator_settings() == [] and store.forced_decisions() == []
 
 
 def test_saving_with_a_stale_version_is_a_conflict(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """The operator's audit log page (operators and auditors) and the regulator simulator's controls (模拟器,
-operators only, and only while the gateway is the simulator)."""
+operators only, and only while the gateway is the simulator). The controls' values are kept in the database
+(services/simulator_controls.py): every process applies them within the refresh interval."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from starlette.concurrency import run_in_threadpool
 
 from ..api.routes_filings import filing_out
 from ..domain.accounts import Role
+from ..domain.config import ConfigChange
 from ..domain.pii import mask_text
+from ..domain.simulator_config import APPROVE_RATIO
 from ..domain.workflow import State
-from ..services import simulator_controls
+from ..services import config, simulator_controls
 from . import filters
 from .common import ACTION_ERRORS, Session, go, guard, message_of, page, posted_form, services, state_label
+from .operator_config import when
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +33,8 @@ AUDIT_LABELS = {
     "pii_read": "查看个人信息", "sms_read": "查看核验短信", "attachment_read": "查看附件",
     "letter_generated": "生成函件", "sms_verified_recorded": "记录短信核验完成",
     "face_result_recorded": "记录人脸核身结果", "bureau_decision_recorded": "记录管局审核结果",
-    "simulator_approve_ratio_changed": "模拟器：修改通过率", "simulator_decision_forced": "模拟器：指定管局结果",
-    "simulator_decision_cleared": "模拟器：取消指定结果",
+    "simulator_approve_ratio_changed": "模拟器：修改通过率", "simulator_approve_ratio_reset": "模拟器：恢复部署通过率",
+    "simulator_decision_forced": "模拟器：指定管局结果", "simulator_decision_cleared": "模拟器：取消指定结果",
     "simulator_due_work_run": "模拟器：立即处理到期任务",
 }
 SIMULATOR = "/operator/simulator"
@@ -89,6 +93,24 @@ def audit_page(request: Request) -> Response:
 
 # ----- the simulator's controls ---------------------------------------------------------------------------
 
+def _percent(ratio: float) -> str:
+    return f"{ratio * 100:g}%"
+
+
+def _describe(change: ConfigChange) -> str:
+    """A change of the simulator's tuning in words, for the page's history."""
+    if change.kind == "simulator":
+        after = change.after or {}
+        source = "（部署值）" if after.get("source") == "deployment" else ""
+        verb = "恢复部署通过率" if change.action == "delete" else "修改通过率"
+        ratio = after.get(APPROVE_RATIO)
+        return f"{verb}：{_percent(ratio) if isinstance(ratio, int | float) else '—'}{source}"
+    if change.action == "delete":
+        return f"取消指定结果：{change.target}"
+    verdict = "通过" if (change.after or {}).get("approved") else "驳回"
+    return f"{'立即' if change.action == 'apply' else '指定'}{verdict}：{change.target}"
+
+
 @router.get(SIMULATOR)
 def simulator_page(request: Request) -> Response:
     session = guard(request, (Role.OPERATOR,))
@@ -98,13 +120,17 @@ def simulator_page(request: Request) -> Response:
     simulator = simulator_controls.tunable(svc.runtime.gateway)
     if simulator is None:
         return page(request, "operator_simulator.html", session, simulator=None, gateway=svc.runtime.gateway.name)
+    cfg = svc.runtime.config
+    state = simulator_controls.simulator_state(cfg, simulator)
+    changes = config.history(cfg, kind=simulator_controls.HISTORY_KINDS, limit=20)
     with svc.runtime.workflow.uow() as store:
         waiting = store.list_applications(states=[State.BUREAU_REVIEW.value], limit=50)
     low, high = simulator.bureau_delay
     return page(request, "operator_simulator.html", session, simulator=simulator, gateway=simulator.name,
-                 ratio_percent=round(simulator.approve_ratio * 100, 1),
-                 delay=(int(low.total_seconds()), int(high.total_seconds())),
-                 forced=sorted(simulator.force.items()),
+                 state=state, ratio_percent=round(state.approve_ratio * 100, 1),
+                 deployed_percent=round(state.deployed_ratio * 100, 1),
+                 delay=(int(low.total_seconds()), int(high.total_seconds())), refresh=int(cfg.live.ttl),
+                 changes=changes, actors={c.account_id: c.actor for c in changes}, when=when, describe=_describe,
                  bureau=[filing_out(svc, a, document=False) for a in waiting])
 
 
@@ -120,6 +146,10 @@ async def _simulator_form(request: Request) -> tuple[Session, dict[str, str], si
     return session, form, simulator
 
 
+def _everywhere(request: Request) -> str:
+    return f"本服务已立即生效，其他进程（含后台任务）在 {int(services(request).runtime.config.live.ttl)} 秒内生效"
+
+
 @router.post(f"{SIMULATOR}/approve-ratio")
 async def change_approve_ratio(request: Request) -> Response:
     posted = await _simulator_form(request)
@@ -128,14 +158,32 @@ async def change_approve_ratio(request: Request) -> Response:
     session, form, simulator = posted
     try:
         ratio = float(form.get("percent", "").strip()) / 100
-        previous = simulator_controls.set_approve_ratio(simulator, ratio)
     except ValueError:
-        return go(SIMULATOR, error="通过率应为 0 到 100 之间的数字")
+        return go(SIMULATOR, error="通过率应为 0 到 100 之间的数字", anchor="ratio")
+    try:
+        simulator_controls.set_approve_ratio(services(request).runtime.config, simulator, ratio,
+                                             actor=session.who.account.id)
     except ACTION_ERRORS as exc:
-        return go(SIMULATOR, error=message_of(exc))
-    services(request).accounts.audit(session.who, "simulator_approve_ratio_changed", "simulator",
-                                     previous=previous, ratio=ratio)
-    return go(SIMULATOR, notice=f"模拟器管局通过率已改为 {ratio * 100:g}%（仅对当前进程此后的提交生效）")
+        return go(SIMULATOR, error=message_of(exc), anchor="ratio")
+    return go(SIMULATOR, notice=f"模拟器管局通过率已改为 {_percent(ratio)}（此后的提交适用）。{_everywhere(request)}",
+              anchor="ratio")
+
+
+@router.post(f"{SIMULATOR}/approve-ratio/reset")
+async def reset_approve_ratio(request: Request) -> Response:
+    posted = await _simulator_form(request)
+    if not isinstance(posted, tuple):
+        return posted
+    session, _form, simulator = posted
+    try:
+        removed = simulator_controls.reset_approve_ratio(services(request).runtime.config, simulator,
+                                                         actor=session.who.account.id)
+    except ACTION_ERRORS as exc:
+        return go(SIMULATOR, error=message_of(exc), anchor="ratio")
+    deployed = _percent(simulator.approve_ratio)
+    if removed is None:
+        return go(SIMULATOR, notice=f"模拟器管局通过率已是部署值 {deployed}", anchor="ratio")
+    return go(SIMULATOR, notice=f"模拟器管局通过率已恢复为部署值 {deployed}。{_everywhere(request)}", anchor="ratio")
 
 
 @router.post(f"{SIMULATOR}/force")
@@ -147,23 +195,22 @@ async def force_decision(request: Request) -> Response:
     application_id = form.get("application_id", "").strip()
     if not application_id or form.get("decision") not in ("approve", "reject", "clear"):
         return go(SIMULATOR, error="请填写申请编号并选择“通过”或“驳回”", anchor="force")
-    svc = services(request)
-    if form["decision"] == "clear":
-        if simulator_controls.clear_forced(simulator, application_id):
-            svc.accounts.audit(session.who, "simulator_decision_cleared", application_id)
-        return go(SIMULATOR, notice="已取消该申请的指定结果，此后按通过率模拟", anchor="force")
-    approved = form["decision"] == "approve"
+    runtime = services(request).runtime
+    actor = session.who.account.id
     try:
-        outcome = simulator_controls.force_bureau_decision(svc.runtime.workflow, simulator, application_id, approved)
+        if form["decision"] == "clear":
+            simulator_controls.clear_forced(runtime.config, application_id, actor=actor)
+            return go(SIMULATOR, notice="已取消该申请的指定结果，此后按通过率模拟", anchor="force")
+        approved = form["decision"] == "approve"
+        outcome = simulator_controls.force_bureau_decision(runtime.workflow, runtime.config, simulator,
+                                                           application_id, approved, actor=actor)
     except ACTION_ERRORS as exc:
         return go(SIMULATOR, error=message_of(exc), anchor="force")
-    svc.accounts.audit(session.who, "simulator_decision_forced", outcome.application.id, approved=approved,
-                       applied=outcome.applied)
     verdict = "通过" if approved else "驳回"
     if outcome.applied:
         notice = f"模拟管局已{verdict}该申请，当前状态：{state_label(outcome.application.state.value)}"
     else:
-        notice = f"已指定：该申请此后提交到模拟管局时将被{verdict}"
+        notice = f"已指定：该申请此后提交到模拟管局时将被{verdict}。{_everywhere(request)}"
     return go(SIMULATOR, notice=notice, anchor="force")
 
 

@@ -181,8 +181,7 @@ def holidays_page(request: Request) -> Response:
     cfg = services(request).runtime.config
     wanted = _year_from(request)
     years = config.holiday_years(cfg, [wanted] if wanted else [])
-    changes = config.history(cfg, limit=300)
-    changes = [c for c in changes if c.kind in ("holiday", "holiday_year")]
+    changes = config.history(cfg, kind=("holiday", "holiday_year"), limit=300)
     uncovered = [y for y in years if y.status == "fallback"]
     default_year = uncovered[0].year if uncovered else cfg.clock.today().year + 1
     return page(request, "operator_holidays.html", session, years=years, uncovered=uncovered,

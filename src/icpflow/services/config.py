@@ -13,7 +13,7 @@ calendar changes: the calendar in force when a deadline is set decides it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -35,6 +35,7 @@ from ..domain.enums import Severity
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.policy_config import PolicyOverride
 from ..domain.rules.catalogue import Rule
+from ..domain.simulator_config import ForcedBureauDecision, SimulatorSetting
 from .live_config import ConfigReader, LiveConfig
 from .ports import Clock
 
@@ -54,8 +55,14 @@ class ConfigStore(ConfigReader, Protocol):
     def policy_override(self, key: str) -> PolicyOverride | None: ...
     def put_policy_override(self, override: PolicyOverride) -> None: ...
     def delete_policy_override(self, key: str) -> None: ...
+    def simulator_setting(self, key: str) -> SimulatorSetting | None: ...
+    def put_simulator_setting(self, setting: SimulatorSetting) -> None: ...
+    def delete_simulator_setting(self, key: str) -> None: ...
+    def forced_decision(self, application_id: str) -> ForcedBureauDecision | None: ...
+    def put_forced_decision(self, decision: ForcedBureauDecision) -> None: ...
+    def delete_forced_decision(self, application_id: str) -> None: ...
     def record_change(self, change: ConfigChange) -> None: ...
-    def changes(self, *, kind: str | None = None, target: str | None = None,
+    def changes(self, *, kind: str | Sequence[str] | None = None, target: str | None = None,
                 limit: int = 100) -> list[ConfigChange]: ...
     def commit(self) -> None: ...
 
@@ -300,7 +307,8 @@ def holiday_years(cfg: Configuration, years: Iterable[int] = ()) -> list[YearVie
     return out
 
 
-def history(cfg: Configuration, *, kind: str | None = None, target: str | None = None,
+def history(cfg: Configuration, *, kind: str | Sequence[str] | None = None, target: str | None = None,
             limit: int = 100) -> list[ConfigChange]:
+    """The newest changes first, of one kind or of several."""
     with cfg.uow() as store:
         return store.changes(kind=kind, target=target, limit=limit)

@@ -1,5 +1,5 @@
-"""Operator configuration applied live: the rule catalogue, the working calendar and the platform policy in
-force, in every process (API, console, workers), picked up without a restart.
+"""Operator configuration applied live: the rule catalogue, the working calendar, the platform policy and the
+regulator simulator's tuning in force, in every process (API, console, workers), picked up without a restart.
 
 Each process keeps a `ConfigSnapshot` — the catalogue and calendar built from the files plus the database
 entries of `domain/config.py`, and the policy objects built from the deployment settings plus the
@@ -8,6 +8,10 @@ in the append-only change history). At most once per TTL (`ICPFLOW_CONFIG_REFRES
 checker or the calendar asks the database for the version, one small query, and the snapshot is rebuilt
 only when the version moved. A change made in this process is applied at once (`refresh(force=True)`);
 other processes apply it within the TTL.
+
+The regulator simulator asks `LiveConfig.simulator_tuning` at each decision (the operator's approve ratio and
+the decisions forced per application), so whichever process submits to the simulated bureau — an API process,
+the worker — uses the operator's values.
 
 `LiveChecker`, `LiveCalendar`, `LivePlatformPolicy` and `LiveDeadlinePolicy` are the objects the workflow
 is built with (`Checker`, `WorkingCalendar`, `PlatformPolicy`, `DeadlinePolicy`) whose answers come from the
@@ -38,6 +42,13 @@ from ..domain.preapproval import KeywordScanner
 from ..domain.regions import RegionTable
 from ..domain.rules.catalogue import Catalogue
 from ..domain.rules.engine import Checker
+from ..domain.simulator_config import (
+    APPROVE_RATIO,
+    ForcedBureauDecision,
+    SimulatorSetting,
+    SimulatorTuning,
+    approve_ratio_problem,
+)
 from .filings import PlatformPolicy
 
 
@@ -49,6 +60,8 @@ class ConfigReader(Protocol):
     def holiday_entries(self, year: int | None = None) -> list[HolidayEntry]: ...
     def declared_years(self) -> list[DeclaredYear]: ...
     def policy_overrides(self) -> list[PolicyOverride]: ...
+    def simulator_settings(self) -> list[SimulatorSetting]: ...
+    def forced_decisions(self) -> list[ForcedBureauDecision]: ...
 
 
 ConfigReaderUnitOfWork = Callable[[], AbstractContextManager[ConfigReader]]
@@ -90,6 +103,8 @@ class ConfigSnapshot:
     policies: Policies = field(default_factory=Policies)
     #: the operator's policy values in force (stored form; those no longer applicable are left out)
     policy_overrides: Mapping[str, PolicyOverride] = field(default_factory=dict)
+    #: the regulator simulator's operator values (none: it decides as deployed)
+    simulator: SimulatorTuning = field(default_factory=SimulatorTuning)
 
 
 class LiveConfig:
@@ -134,6 +149,10 @@ class LiveConfig:
                 self._lock.release()
         return self._snapshot
 
+    def simulator_tuning(self) -> SimulatorTuning:
+        """The regulator simulator's operator values in force (what `RegulatorSimulator` asks at each decision)."""
+        return self.current().simulator
+
     def refresh(self) -> ConfigSnapshot:
         """Load now, whatever the TTL (after a change made in this process)."""
         with self._lock:
@@ -152,16 +171,42 @@ class LiveConfig:
                 entries = {e.day: e for e in store.holiday_entries()}
                 declared = {d.year: d for d in store.declared_years()}
                 stored_policy = {p.key: p for p in store.policy_overrides()}
-            catalogue = self._catalogue(overrides) if overrides else self.base
-            table = merged_holidays(self.base_holidays, entries.values(), declared)
+                settings = store.simulator_settings()
+                forced = {d.application_id: d.approved for d in store.forced_decisions()}
+            # A change of one kind leaves the others' objects (and their caches) as they were: simulator changes
+            # in particular are frequent in a demo, and need no new catalogue or calendar.
+            previous = self._snapshot
+            loaded = previous.version >= 0
+            if loaded and overrides == previous.overrides:
+                catalogue = previous.catalogue
+            else:
+                catalogue = self._catalogue(overrides) if overrides else self.base
+            if loaded and entries == previous.entries and declared == previous.declared:
+                calendar = previous.calendar
+            else:
+                calendar = WorkingCalendar(merged_holidays(self.base_holidays, entries.values(), declared))
             policies, applied = self._policies(stored_policy.values())
             stored_policy = {key: o for key, o in stored_policy.items() if key in applied}
+            simulator = SimulatorTuning(self._approve_ratio(settings), forced)
         except Exception as exc:  # a database hiccup: keep the configuration in force, try after the TTL
             structlog.get_logger("icpflow.config").warning(
                 "运营配置读取失败，继续使用当前配置", error=f"{type(exc).__name__}: {exc}")
             return
-        self._snapshot = ConfigSnapshot(version, catalogue, WorkingCalendar(table), overrides, entries, declared,
-                                        policies, stored_policy)
+        self._snapshot = ConfigSnapshot(version, catalogue, calendar, overrides, entries, declared,
+                                        policies, stored_policy, simulator)
+
+    @staticmethod
+    def _approve_ratio(settings: Iterable[SimulatorSetting]) -> float | None:
+        """The operator's approve ratio, or None (the deployment's applies). A stored value out of range (written
+        around the use cases) is left out with a warning, as a policy value that cannot be applied."""
+        for setting in settings:
+            if setting.key != APPROVE_RATIO:
+                continue
+            problem = approve_ratio_problem(setting.value)
+            if problem is None:
+                return setting.value
+            structlog.get_logger("icpflow.config").warning("运营设置的模拟器通过率无法应用，已忽略", reason=problem)
+        return None
 
     def _policies(self, stored: Iterable[PolicyOverride]) -> tuple[Policies, set[str]]:
         """The deployed policy with the operator's values on top, key by key, and the keys applied. A stored

@@ -1,5 +1,6 @@
 """The operator's configuration on SQLAlchemy Core: rule overrides, holiday entries, declared years,
-platform-policy values, and the append-only change history (whose row count is the configuration version).
+platform-policy values, the regulator simulator's values and forced decisions, and the append-only change
+history (whose row count is the configuration version).
 
 Every change also writes an entry of the accounts audit log, in the same transaction.
 """
@@ -7,7 +8,7 @@ Every change also writes an entry of the accounts audit log, in the same transac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from ...domain.config import ConfigChange, DeclaredYear, HolidayEntry, HolidayKind, RuleOverride
 from ...domain.enums import Severity
 from ...domain.policy_config import PolicyOverride
+from ...domain.simulator_config import ForcedBureauDecision, SimulatorSetting
 from . import tables as t
 
 #: the audit log's action for each (kind, action) of a change
@@ -31,6 +33,11 @@ AUDIT_ACTIONS = {
     ("holiday_year", "delete"): "holiday_year_withdrawn",
     ("policy", "set"): "policy_set",
     ("policy", "delete"): "policy_reset",
+    ("simulator", "set"): "simulator_approve_ratio_changed",
+    ("simulator", "delete"): "simulator_approve_ratio_reset",
+    ("simulator_force", "set"): "simulator_decision_forced",
+    ("simulator_force", "apply"): "simulator_decision_forced",
+    ("simulator_force", "delete"): "simulator_decision_cleared",
 }
 
 
@@ -45,6 +52,14 @@ def _override(row: RowMapping) -> RuleOverride:
 
 def _policy(row: RowMapping) -> PolicyOverride:
     return PolicyOverride(row["key"], row["value"], row["note"], row["updated_by"], row["updated_at"])
+
+
+def _forced(row: RowMapping) -> ForcedBureauDecision:
+    return ForcedBureauDecision(row["application_id"], row["approved"], row["set_by"], row["set_at"])
+
+
+def _setting(row: RowMapping) -> SimulatorSetting:
+    return SimulatorSetting(row["key"], row["value"], row["set_by"], row["set_at"])
 
 
 def _entry(row: RowMapping) -> HolidayEntry:
@@ -83,6 +98,15 @@ class SqlConfigStore:
     def policy_overrides(self) -> list[PolicyOverride]:
         rows = self.conn.execute(sa.select(t.policy_overrides).order_by(t.policy_overrides.c.key)).mappings()
         return [_policy(r) for r in rows]
+
+    def simulator_settings(self) -> list[SimulatorSetting]:
+        rows = self.conn.execute(sa.select(t.simulator_settings).order_by(t.simulator_settings.c.key)).mappings()
+        return [_setting(r) for r in rows]
+
+    def forced_decisions(self) -> list[ForcedBureauDecision]:
+        c = t.simulator_forced_decisions.c
+        rows = self.conn.execute(sa.select(t.simulator_forced_decisions).order_by(c.set_at, c.application_id))
+        return [_forced(r) for r in rows.mappings()]
 
     # rule overrides (read for update: the history's "before" is the row this transaction replaces)
     def rule_override(self, rule_id: str) -> RuleOverride | None:
@@ -140,6 +164,34 @@ class SqlConfigStore:
     def delete_policy_override(self, key: str) -> None:
         self.conn.execute(t.policy_overrides.delete().where(t.policy_overrides.c.key == key))
 
+    # the regulator simulator (read for update, as the policy)
+    def simulator_setting(self, key: str) -> SimulatorSetting | None:
+        stmt = sa.select(t.simulator_settings).where(t.simulator_settings.c.key == key).with_for_update()
+        row = self.conn.execute(stmt).mappings().first()
+        return None if row is None else _setting(row)
+
+    def put_simulator_setting(self, setting: SimulatorSetting) -> None:
+        self._upsert(t.simulator_settings, {"key": setting.key, "value": setting.value, "set_by": setting.set_by,
+                                            "set_at": setting.set_at}, "key")
+
+    def delete_simulator_setting(self, key: str) -> None:
+        self.conn.execute(t.simulator_settings.delete().where(t.simulator_settings.c.key == key))
+
+    def forced_decision(self, application_id: str) -> ForcedBureauDecision | None:
+        c = t.simulator_forced_decisions.c
+        stmt = sa.select(t.simulator_forced_decisions).where(c.application_id == application_id).with_for_update()
+        row = self.conn.execute(stmt).mappings().first()
+        return None if row is None else _forced(row)
+
+    def put_forced_decision(self, decision: ForcedBureauDecision) -> None:
+        self._upsert(t.simulator_forced_decisions, {
+            "application_id": decision.application_id, "approved": decision.approved, "set_by": decision.set_by,
+            "set_at": decision.set_at}, "application_id")
+
+    def delete_forced_decision(self, application_id: str) -> None:
+        c = t.simulator_forced_decisions.c
+        self.conn.execute(t.simulator_forced_decisions.delete().where(c.application_id == application_id))
+
     # the history, and the audit log
     def record_change(self, change: ConfigChange) -> None:
         self.conn.execute(t.config_changes.insert().values(
@@ -149,13 +201,16 @@ class SqlConfigStore:
             at=change.at, account_id=change.account_id[:36], action=AUDIT_ACTIONS[(change.kind, change.action)],
             target=change.target[:80], detail={"before": change.before, "after": change.after, "note": change.note}))
 
-    def changes(self, *, kind: str | None = None, target: str | None = None, limit: int = 100) -> list[ConfigChange]:
+    def changes(self, *, kind: str | Sequence[str] | None = None, target: str | None = None,
+                limit: int = 100) -> list[ConfigChange]:
         c = t.config_changes.c
         stmt = (sa.select(t.config_changes, t.accounts.c.username)
                 .select_from(t.config_changes.outerjoin(t.accounts, t.accounts.c.id == c.account_id))
                 .order_by(c.id.desc()).limit(limit))
-        if kind is not None:
+        if isinstance(kind, str):
             stmt = stmt.where(c.kind == kind)
+        elif kind is not None:
+            stmt = stmt.where(c.kind.in_(list(kind)))
         if target is not None:
             stmt = stmt.where(c.target == target)
         return [ConfigChange(r["kind"], r["target"], r["action"], r["before"], r["after"], r["note"], r["account_id"],

@@ -344,16 +344,38 @@ policy_overrides = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
+simulator_settings = sa.Table(
+    "simulator_settings", metadata,
+    # An operator's value of one regulator-simulator setting (`approve_ratio`), on top of the deployment's
+    # ICPFLOW_SIMULATOR_* (domain/simulator_config.py); demos and tests only.
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("set_by", sa.String(64), nullable=False),
+    sa.Column("set_at", UtcDateTime, nullable=False),
+)
+
+simulator_forced_decisions = sa.Table(
+    "simulator_forced_decisions", metadata,
+    # The simulated bureau's decision an operator forced for an application's later submissions (true
+    # approves, false rejects), until cleared.
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id"), primary_key=True),
+    sa.Column("approved", sa.Boolean, nullable=False),
+    sa.Column("set_by", sa.String(64), nullable=False),
+    sa.Column("set_at", UtcDateTime, nullable=False),
+)
+
 config_changes = sa.Table(
     "config_changes", metadata,
-    # Append-only history of the four tables above. Its row count is the configuration version every
+    # Append-only history of the six tables above. Its row count is the configuration version every
     # process polls (services/live_config.py): rows are never updated or deleted.
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("account_id", sa.String(64), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),  # rule_override | holiday | holiday_year | policy
-    sa.Column("target", sa.String(100), nullable=False),  # the rule id, the date, the year, the policy key
-    sa.Column("action", sa.String(10), nullable=False),  # set | delete
+    # rule_override | holiday | holiday_year | policy | simulator | simulator_force
+    sa.Column("kind", sa.String(20), nullable=False),
+    # the rule id, the date, the year, the policy key, the simulator setting's key, the application id
+    sa.Column("target", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(10), nullable=False),  # set | delete | apply (a forced decision applied at once)
     sa.Column("before", JSON),
     sa.Column("after", JSON),
     sa.Column("note", sa.Text, nullable=False),

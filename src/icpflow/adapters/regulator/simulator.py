@@ -16,9 +16,14 @@ what identifies the draw, never the `random` module and never the wall clock (`n
 
 The decision, in order of precedence:
 
-1. `force[application_id]`: True approves, False rejects (tests and scripted demos);
+1. a decision forced for this application: `force[application_id]` given when the simulator was built (tests,
+   scripted demos), then the operator's (`tuning().forced`); True approves, False rejects;
 2. a program name containing 【驳回】 is rejected, so a demo user can trigger a rejection on purpose;
-3. otherwise approved with probability `approve_ratio` (over many applications; each one is fixed).
+3. otherwise approved with probability `approve_ratio` (over many applications; each one is fixed): the
+   operator's (`tuning().approve_ratio`) when set, else the deployment's given when the simulator was built.
+
+`tuning` is read at decision time. In a deployment it is the live configuration's (services/live_config.py):
+the operator's values kept in the database, the same in every process and across restarts.
 
 A rejection carries one or two reasons from the catalogue's bureau stage: the first from the filing's
 own province's rules when the catalogue has one that fits, the other from the province's rules or the
@@ -34,11 +39,12 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ...domain.regulator import BureauDecision, BureauSubmission, FaceTask, PlannedDecision, SmsMessage
 from ...domain.rejections import RejectionCatalogue, RejectionCause, ReviewStage
+from ...domain.simulator_config import SimulatorTuning
 
 #: the marker that makes the simulator reject on purpose (in `program.name`)
 REJECT_MARKER = "【驳回】"
@@ -49,6 +55,8 @@ FACE_TASK_VALIDITY = dt.timedelta(days=3)
 #: every SMS text the simulator writes starts with this label
 SIMULATOR_LABEL = "【模拟】"
 DEFAULT_BUREAU_DELAY = (dt.timedelta(minutes=1), dt.timedelta(minutes=30))
+#: no operator values: the simulator decides with what it was built with
+UNTUNED = SimulatorTuning()
 
 _PATH_PART = re.compile(r"^([a-z_]+)((?:\[\d+\])*)$")
 
@@ -68,6 +76,7 @@ class RegulatorSimulator:
         approve_ratio: float = 0.8,
         bureau_delay: tuple[dt.timedelta, dt.timedelta] = DEFAULT_BUREAU_DELAY,
         force: Mapping[str, bool] | None = None,
+        tuning: Callable[[], SimulatorTuning] | None = None,
     ) -> None:
         if not 4 <= sms_code_length <= 12:
             raise ValueError(f"sms_code_length must be between 4 and 12, not {sms_code_length}")
@@ -85,9 +94,13 @@ class RegulatorSimulator:
         self.catalogue = catalogue
         self.seed = seed
         self.sms_code_length = sms_code_length
+        #: the deployment's ratio (ICPFLOW_SIMULATOR_APPROVE_RATIO): used while the operator has set none
         self.approve_ratio = approve_ratio
         self.bureau_delay = (low, high)
+        #: decisions fixed when the simulator was built (tests, scripted demos); they win over the operator's
         self.force: dict[str, bool] = dict(force or {})
+        #: the operator's values, asked for at each decision
+        self.tuning: Callable[[], SimulatorTuning] = tuning or (lambda: UNTUNED)
         self._fallback = fallback
 
     # ----- MIIT verification SMS (工信部短信核验) -------------------------------------------------
@@ -140,12 +153,15 @@ class RegulatorSimulator:
     # ----- provincial bureau review (管局审核) ----------------------------------------------------
 
     def submit_to_bureau(
-        self, application_id: str, province: str, document: Mapping[str, Any], now: dt.datetime
+        self, application_id: str, province: str, document: Mapping[str, Any], now: dt.datetime, *,
+        forced: bool | None = None,
     ) -> BureauSubmission:
+        """The bureau's planned decision; `forced` (the operator deciding an application in bureau review at
+        once) wins over every other source."""
         _require_aware(now)
         digest = hashlib.sha256(_canonical_json(document).encode("utf-8")).hexdigest()
         key = f"{self.seed}:{application_id}:{digest}"
-        approved, decided_by = self._decide(application_id, document, key)
+        approved, decided_by = (forced, "force") if forced is not None else self._decide(application_id, document, key)
         reasons = () if approved else tuple(c.reason for c in self._reasons(province, document, key))
         delay = self._delay(key)
         return BureauSubmission(
@@ -157,9 +173,13 @@ class RegulatorSimulator:
     def _decide(self, application_id: str, document: Mapping[str, Any], key: str) -> tuple[bool, str]:
         if application_id in self.force:
             return self.force[application_id], "force"
+        tuning = self.tuning()
+        if application_id in tuning.forced:
+            return tuning.forced[application_id], "force"
         if REJECT_MARKER in str(_lookup(document, "program.name") or ""):
             return False, "reject_marker"
-        return _number(f"{key}:decision") / 2**256 < self.approve_ratio, "draw"
+        ratio = self.approve_ratio if tuning.approve_ratio is None else tuning.approve_ratio
+        return _number(f"{key}:decision") / 2**256 < ratio, "draw"
 
     def _delay(self, key: str) -> dt.timedelta:
         low, high = self.bureau_delay
