@@ -34,7 +34,7 @@ from typing import Any
 
 from icpflow.bootstrap import build_checker
 from icpflow.config import Settings
-from icpflow.domain import contacts, credit_code, identifiers, regions
+from icpflow.domain import contacts, credit_code, identifiers, region_addresses, regions
 from icpflow.domain.document import DOCUMENT_ADAPTER
 from icpflow.domain.rules import subject as rules_subject
 from icpflow.services.precheck import check_raw
@@ -91,7 +91,7 @@ def generate(n: int, per_subject: int = 1, seed: int = 20261122) -> list[bytes]:
 
 def _clear_caches() -> None:
     """Empty every memo keyed by what documents contain: validators, and region-code look-ups."""
-    for module in (identifiers, contacts, credit_code, regions, rules_subject):
+    for module in (identifiers, contacts, credit_code, regions, region_addresses, rules_subject):
         for value in vars(module).values():
             clear = getattr(value, "cache_clear", None)
             if callable(clear):

@@ -15,7 +15,7 @@ from ...domain.accounts import Account, Role
 from . import tables as t
 
 # Every API request authenticates and every idempotent one looks its key up: these statements are built
-# once, with bind parameters (building one costs about as much as running it; see store.py).
+# once, with bind parameters (building one costs about as much as running it; see applications_store.py).
 _API_KEY = (sa.select(t.accounts, t.api_keys.c.scopes)
             .join(t.api_keys, t.api_keys.c.account_id == t.accounts.c.id)
             .where(t.api_keys.c.key_hash == sa.bindparam("key_hash"), t.api_keys.c.revoked_at.is_(None)))
