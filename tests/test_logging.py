@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -61,3 +62,22 @@ def test_lines_below_the_level_are_dropped(stream: io.StringIO) -> None:
     configure_logging("json", stream=stream, level=30)
     structlog.get_logger().info("not shown")
     assert stream.getvalue() == ""
+
+
+def test_the_default_stream_is_standard_error_as_it_is_when_a_line_is_written(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CLI run inside a test runner configures logging while `sys.stderr` is the runner's stream, which is
+    closed after the run: later lines go to the standard error of their own time, not to the closed one."""
+    during = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", during)
+    configure_logging("json")
+    structlog.get_logger().info("during")
+    during.close()
+    after = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", after)
+    try:
+        structlog.get_logger().info("after", phone=MOBILE)
+    finally:
+        structlog.reset_defaults()
+    line = json.loads(after.getvalue())
+    assert line["event"] == "after" and line["phone"] == "138****8000"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, cast
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
@@ -58,11 +58,24 @@ def processors(fmt: LogFormat, *, colors: bool = False) -> list[Processor]:
     ]
 
 
+class _StandardError:
+    """`sys.stderr` as it is when a line is written, not when logging was configured: a test runner or a
+    program embedding the CLI may swap it for a stream of its own and close that one afterwards."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(fmt: LogFormat = "console", *, stream: TextIO | None = None, level: int = logging.INFO) -> None:
     """Route structlog's loggers to `stream` (standard error by default), one line per event."""
-    out = stream if stream is not None else sys.stderr
+    # the two methods PrintLogger calls are all _StandardError has of TextIO
+    out = stream if stream is not None else cast(TextIO, _StandardError())
+    colors = fmt == "console" and (stream if stream is not None else sys.stderr).isatty()
     structlog.configure(
-        processors=processors(fmt, colors=fmt == "console" and out.isatty()),
+        processors=processors(fmt, colors=colors),
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
