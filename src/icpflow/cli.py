@@ -246,8 +246,9 @@ def rules(
 
 def _register_workflow() -> None:
     from .cli_config import operator_app
+    from .cli_filings import filings_app
     from .cli_serve import serve_command
-    from .cli_workflow import db_app, filings_app, worker_command
+    from .cli_workflow import db_app, worker_command
 
     app.add_typer(db_app, name="db")
     app.add_typer(filings_app, name="filings")

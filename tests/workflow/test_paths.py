@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from icpflow.domain.errors import ConcurrentUpdate, InvalidRequest, SubmissionBlocked, WrongSmsCode
+from icpflow.domain.errors import ConcurrentUpdate, InvalidRequest, NotOwner, SubmissionBlocked, WrongSmsCode
 from icpflow.domain.regulator import BureauDecision, RejectionReason
 from icpflow.domain.workflow import IllegalTransition, State
 from icpflow.services import filings, records
@@ -273,7 +273,7 @@ def test_manual_mode_records_the_bureau_decision_and_the_typed_number(desk: Desk
 
 def test_a_filer_never_reads_another_filers_application(desk: Desk) -> None:
     app = desk.new()
-    with pytest.raises(filings.NotOwner):
+    with pytest.raises(NotOwner):
         filings.get_application(desk.wf, app.id, actor="someone-else")
 
 

@@ -3,7 +3,7 @@ each accepts, and the operator's per-key override as stored.
 
 Deployment settings (`ICPFLOW_*`) stay the base; an operator's stored value replaces one key and leaves the
 others as deployed. Each key belongs to one of the three policy objects the code reads — the pre-check's
-`Policy` (domain/policy.py), the workflow's `PlatformPolicy` (services/filings.py) and `DeadlinePolicy`
+`Policy` (domain/policy.py), the workflow's `PlatformPolicy` (services/workflow.py) and `DeadlinePolicy`
 (domain/deadlines.py) — and accepts the same range that object accepts, so a stored value can always be
 applied. `face_task_required` and the SMS window stay deployment-only: the first depends on how face
 verification is integrated, the second is MIIT's (24 hours).

@@ -11,7 +11,7 @@ from ..domain.errors import InvalidRequest
 from ..domain.face import FaceRecord, FaceStatus
 from ..domain.regulator import RegulatorGateway
 from ..domain.workflow import State
-from .filings import Workflow, _check_owner
+from .workflow import Workflow, _check_owner
 
 
 def _principal_name(document: dict[str, object]) -> str:

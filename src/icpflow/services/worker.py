@@ -25,9 +25,10 @@ from ..domain.notifications import Channel, DeliveryFailed, Notification, Notifi
 from ..domain.pii import mask_text
 from ..domain.regulator import BureauDecision, RegulatorGateway, RejectionReason
 from ..domain.workflow import Event, IllegalTransition, State
-from .filings import Workflow, _apply, apply_bureau_decision
+from .filings import apply_bureau_decision
 from .notify import OPERATORS, alert_operators
 from .ports import Store
+from .workflow import Workflow, _apply
 
 
 @dataclass(slots=True)
