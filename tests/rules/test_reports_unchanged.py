@@ -1,7 +1,7 @@
 """The engine's reports for a seeded corpus of documents are exactly the ones recorded (a differential guard).
 
 The pre-check engine is optimised for speed (dispatch tables, fast paths, lazy facts); this test holds it
-to the reports it gave before, byte for byte, over 3,000 generated documents (`corpus.py`: every province
+to the reports it gave before, byte for byte, over 3,000 generated documents (`corpus/`: every province
 and nature, all five kinds, broken identifiers, odd phones, keyword hits, letters, images, unreadable
 documents) judged by three checkers (defaults; each example override file with other validity settings).
 
