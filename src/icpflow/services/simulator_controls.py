@@ -114,17 +114,18 @@ def set_approve_ratio(cfg: Configuration, simulator: TunableSimulator, ratio: fl
         raise InvalidRequest(str(exc.problems[0][1]), errors=[
             {"path": APPROVE_RATIO, "found": str(ratio)[:60], "expected": exc.problems[0][1]}]) from None
     now = cfg.clock.now()
+    deployed = simulator.approve_ratio
     with cfg.uow() as store:
         before = store.simulator_setting(APPROVE_RATIO)
-        previous = _ratio(before, simulator.approve_ratio)[APPROVE_RATIO]
+        previous = deployed if before is None else before.value
         if before is None or before.value != value:
             setting = SimulatorSetting(APPROVE_RATIO, value, set_by=actor, set_at=now)
             store.put_simulator_setting(setting)
-            store.record_change(ConfigChange("simulator", APPROVE_RATIO, "set", _ratio(before, simulator.approve_ratio),
-                                             _ratio(setting, simulator.approve_ratio), "", actor, now))
+            store.record_change(ConfigChange("simulator", APPROVE_RATIO, "set", _ratio(before, deployed),
+                                             _ratio(setting, deployed), "", actor, now))
             store.commit()
     cfg.live.refresh()
-    return float(previous)
+    return previous
 
 
 def reset_approve_ratio(cfg: Configuration, simulator: TunableSimulator, *, actor: str) -> float | None:
@@ -136,8 +137,9 @@ def reset_approve_ratio(cfg: Configuration, simulator: TunableSimulator, *, acto
         if before is None:
             return None
         store.delete_simulator_setting(APPROVE_RATIO)
-        store.record_change(ConfigChange("simulator", APPROVE_RATIO, "delete", _ratio(before, simulator.approve_ratio),
-                                         _ratio(None, simulator.approve_ratio), "", actor, now))
+        deployed = simulator.approve_ratio
+        store.record_change(ConfigChange("simulator", APPROVE_RATIO, "delete", _ratio(before, deployed),
+                                         _ratio(None, deployed), "", actor, now))
         store.commit()
     cfg.live.refresh()
     return before.value
