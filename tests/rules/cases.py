@@ -2,7 +2,7 @@
 
 The tables are in the test module of the domain noun whose evaluator the rule uses (`test_subject_rules.py`,
 `test_people_rules.py`, `test_program_rules.py`, `test_attachment_rules.py`, after the modules of
-`icpflow/domain/rules/`); `test_every_rule.py` gathers them and checks every rule has both kinds of case.
+`icpflow/domain/rules/`); `test_every_rule.py` gathers them, runs them and checks every rule has both kinds of case.
 """
 
 from __future__ import annotations

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
-from icpflow.domain.rules.engine import Checker
 from icpflow.testing import PROVINCE_DISTRICTS, make_uscc
 
-from .cases import Case, Doc, bad_check_char, case_params, fired_by
+from .cases import Case, Doc, bad_check_char
 from .conftest import attach, cancellation, filing, individual, patch, separate_program_principal
 
 
@@ -124,8 +121,3 @@ CASES: list[Case] = [
          lambda: individual("310000", home_area="330106"), True),
 ]
 
-
-@pytest.mark.parametrize("case", case_params(CASES))
-def test_rule_fires_exactly_when_its_condition_holds(case: Case, checker: Checker) -> None:
-    rules = fired_by(case, checker)
-    assert (case.rule_id in rules) is case.fires, sorted(rules)
